@@ -1,0 +1,206 @@
+"""Attacks, each test named after what it proves."""
+
+import brownie
+import pytest
+from brownie import ReentrantClaimer, accounts, chain, web3
+
+from tests.conftest import DAY, FOR, PRICE, sign_ballot
+
+E18 = 10**18
+ZERO = "0x" + "00" * 20
+
+
+@pytest.fixture(scope="module")
+def tl(coop):
+    acct = accounts.at(coop.timelock.address, force=True)
+    accounts[0].transfer(acct, 100 * E18)
+    return acct
+
+
+@pytest.fixture
+def proposal(coop, gov, members):
+    pid, _ = gov.propose(members[0], [(coop.membership, 0, coop.membership.setShareCap.encode_input(5))])
+    gov.start_voting(pid)
+    return pid
+
+
+def _same_block(*sends):
+    """Run the given send callables in one block (automine off), return their receipts."""
+    web3.provider.make_request("evm_setAutomine", [False])
+    try:
+        txs = [send() for send in sends]
+        web3.provider.make_request("evm_mine", [])
+    finally:
+        web3.provider.make_request("evm_setAutomine", [True])
+    return [web3.eth.get_transaction_receipt(tx.txid) for tx in txs]
+
+
+def test_joining_and_voting_in_the_same_block_gives_no_vote(coop, proposal, outsider):
+    join, vote = _same_block(
+        lambda: coop.membership.join(1, {"from": outsider, "value": PRICE, "required_confs": 0}),
+        lambda: coop.governor.castVote(
+            proposal, FOR, {"from": outsider, "required_confs": 0, "gas_limit": 500_000}
+        ),
+    )
+    assert join.status == 1 and join.blockNumber == vote.blockNumber
+    assert vote.status == 0
+    assert not coop.governor.hasVoted(proposal, outsider)
+    assert [int(v) for v in coop.governor.proposalVotes(proposal)] == [0, 0, 0]
+
+
+def test_joining_and_proposing_in_the_same_block_is_refused(coop, outsider):
+    m = coop.membership
+    join, prop = _same_block(
+        lambda: m.join(1, {"from": outsider, "value": PRICE, "required_confs": 0}),
+        lambda: coop.governor.propose(
+            [m.address], [0], [m.setShareCap.encode_input(5)], "flash",
+            {"from": outsider, "required_confs": 0, "gas_limit": 1_000_000},
+        ),
+    )
+    assert join.status == 1 and prop.status == 0
+
+
+def test_a_member_who_joined_after_the_snapshot_cannot_vote(coop, proposal, outsider):
+    coop.membership.join(1, {"from": outsider, "value": PRICE})
+    chain.mine()
+    assert coop.membership.getVotes(outsider) == 1
+    with brownie.reverts(revert_pattern=r"GovernorVoterNotMember: .*"):
+        coop.governor.castVote(proposal, FOR, {"from": outsider})
+
+
+def test_a_non_member_cannot_vote(coop, proposal, outsider):
+    with brownie.reverts(revert_pattern=r"GovernorVoterNotMember: .*"):
+        coop.governor.castVote(proposal, FOR, {"from": outsider})
+
+
+@pytest.fixture
+def signed_member(coop, gov, members, signer):
+    coop.membership.join(1, {"from": signer, "value": PRICE})
+    chain.mine()
+    pid, _ = gov.propose(members[0], [(coop.membership, 0, coop.membership.setShareCap.encode_input(5))])
+    gov.start_voting(pid)
+    return signer, pid
+
+
+def _assert_cannot_vote(coop, account, pid, admin):
+    with brownie.reverts(revert_pattern=r"GovernorVoterNotMember: .*"):
+        coop.governor.castVote(pid, FOR, {"from": account})
+    sig = sign_ballot(coop, account, pid, FOR)
+    with brownie.reverts(revert_pattern=r"GovernorVoterNotMember: .*"):
+        coop.governor.castVoteBySig(pid, FOR, account, sig, {"from": admin})
+    assert not coop.governor.hasVoted(pid, account)
+
+
+def test_a_suspended_member_cannot_vote_directly_or_by_signature(coop, signed_member, tl, admin):
+    signer, pid = signed_member
+    coop.membership.suspend(signer, chain.time() + 10 * DAY, b"\x00" * 32, {"from": tl})
+    _assert_cannot_vote(coop, signer, pid, admin)
+
+
+def test_an_expelled_member_cannot_vote_directly_or_by_signature(coop, signed_member, tl, admin):
+    signer, pid = signed_member
+    coop.membership.expel(signer, b"\x00" * 32, {"from": tl})
+    _assert_cannot_vote(coop, signer, pid, admin)
+
+
+def test_a_departed_member_cannot_vote_directly_or_by_signature(coop, signed_member, admin):
+    signer, pid = signed_member
+    coop.membership.leave({"from": signer})
+    _assert_cannot_vote(coop, signer, pid, admin)
+
+
+def test_a_reentrant_claim_through_a_malicious_receiver_gets_nothing_extra(
+    coop, tl, members, treasurer, admin
+):
+    attacker = ReentrantClaimer.deploy(coop.membership, coop.rewards, {"from": admin})
+    attacker.join(3, {"from": admin, "value": 3 * PRICE})
+    r = coop.rewards
+    r.openPeriod(100, {"from": tl})
+    r.recordPoints(1, [attacker, members[0]], [50, 50], b"\x00" * 32, {"from": treasurer})
+    chain.mine()
+    r.closePeriod(1, {"from": treasurer})
+    r.allocate(1, E18, 1000, 500, 10 * DAY, {"from": tl, "value": E18})
+    owed = sum(r.claimable(1, attacker))
+    balance_before = r.balance()
+    attacker.claim(1, {"from": admin})
+    assert attacker.attempts() == 1 and attacker.reentryFailed()
+    assert attacker.received() == owed
+    assert balance_before - r.balance() == owed
+    # and the refund of its capital cannot be withdrawn twice either
+    attacker.leave({"from": admin})
+    chain.sleep(coop.membership.redemptionNotice() + 1)
+    attacker.withdrawRefund({"from": admin})
+    assert attacker.received() == owed + 3 * PRICE
+
+
+def test_the_deployer_keeps_no_power_over_the_timelock(coop, admin):
+    t = coop.timelock
+    for role in (t.DEFAULT_ADMIN_ROLE(), t.PROPOSER_ROLE(), t.EXECUTOR_ROLE(), t.CANCELLER_ROLE()):
+        assert not t.hasRole(role, admin)
+    assert t.hasRole(t.PROPOSER_ROLE(), coop.governor)
+    assert t.hasRole(t.EXECUTOR_ROLE(), coop.governor)
+    assert t.hasRole(t.CANCELLER_ROLE(), coop.governor)
+    assert t.hasRole(t.DEFAULT_ADMIN_ROLE(), t)  # only the timelock administers itself
+    assert not t.hasRole(t.EXECUTOR_ROLE(), ZERO)  # nobody may execute around the governor
+
+
+def _privileged_calls(coop, someone):
+    m, r, g, t = coop.membership, coop.rewards, coop.governor, coop.timelock
+    h = b"\x00" * 32
+    return [
+        ("membership.admit", lambda tx: m.admit(someone, tx), r"MembershipUnauthorized: .*"),
+        ("membership.reject", lambda tx: m.reject(someone, h, tx), r"MembershipUnauthorized: .*"),
+        ("membership.warn", lambda tx: m.warn(someone, h, tx), r"MembershipUnauthorized: .*"),
+        ("membership.suspend", lambda tx: m.suspend(someone, 2**40, h, tx), r"MembershipUnauthorized: .*"),
+        ("membership.reinstate", lambda tx: m.reinstate(someone, tx), r"MembershipUnauthorized: .*"),
+        ("membership.expel", lambda tx: m.expel(someone, h, tx), r"MembershipUnauthorized: .*"),
+        ("membership.setSharePrice", lambda tx: m.setSharePrice(1, tx), r"MembershipUnauthorized: .*"),
+        ("membership.setShareCap", lambda tx: m.setShareCap(1, tx), r"MembershipUnauthorized: .*"),
+        ("membership.setAdmissionPolicy", lambda tx: m.setAdmissionPolicy(1, tx), r"MembershipUnauthorized: .*"),
+        ("membership.setRedemptionNotice", lambda tx: m.setRedemptionNotice(1, tx), r"MembershipUnauthorized: .*"),
+        ("rewards.setTreasurer", lambda tx: r.setTreasurer(someone, True, tx), r"RewardsUnauthorized: .*"),
+        ("rewards.setMinReserve", lambda tx: r.setMinReserve(0, tx), r"RewardsUnauthorized: .*"),
+        ("rewards.setInterestCap", lambda tx: r.setInterestCap(10000, tx), r"RewardsUnauthorized: .*"),
+        ("rewards.openPeriod", lambda tx: r.openPeriod(1, tx), r"RewardsUnauthorized: .*"),
+        ("rewards.setPeriodBudget", lambda tx: r.setPeriodBudget(1, 1, tx), r"RewardsUnauthorized: .*"),
+        ("rewards.allocate", lambda tx: r.allocate(1, 1, 10000, 0, DAY, tx), r"RewardsUnauthorized: .*"),
+        ("rewards.releaseReserve", lambda tx: r.releaseReserve(someone, 1, tx), r"RewardsUnauthorized: .*"),
+        ("rewards.recordPoints", lambda tx: r.recordPoints(1, [someone], [1], h, tx), r"RewardsNotTreasurer: .*"),
+        ("rewards.closePeriod", lambda tx: r.closePeriod(1, tx), r"RewardsNotTreasurer: .*"),
+        ("governor.setVotingDelay", lambda tx: g.setVotingDelay(0, tx), r"GovernorOnlyExecutor: .*"),
+        ("governor.setVotingPeriod", lambda tx: g.setVotingPeriod(1, tx), r"GovernorOnlyExecutor: .*"),
+        ("governor.setProposalThreshold", lambda tx: g.setProposalThreshold(0, tx), r"GovernorOnlyExecutor: .*"),
+        ("governor.updateQuorumNumerator", lambda tx: g.updateQuorumNumerator(0, tx), r"GovernorOnlyExecutor: .*"),
+        ("governor.updateTimelock", lambda tx: g.updateTimelock(someone, tx), r"GovernorOnlyExecutor: .*"),
+        ("governor.relay", lambda tx: g.relay(someone, 0, b"", tx), r"GovernorOnlyExecutor: .*"),
+        ("timelock.schedule", lambda tx: t.schedule(someone, 0, b"", h, h, 2 * DAY, tx), r"AccessControlUnauthorizedAccount: .*"),
+        ("timelock.execute", lambda tx: t.execute(someone, 0, b"", h, h, tx), r"AccessControlUnauthorizedAccount: .*"),
+        ("timelock.cancel", lambda tx: t.cancel(h, tx), r"AccessControlUnauthorizedAccount: .*"),
+        ("timelock.updateDelay", lambda tx: t.updateDelay(0, tx), r"TimelockUnauthorizedCaller: .*"),
+        ("timelock.grantRole", lambda tx: t.grantRole(t.PROPOSER_ROLE(), someone, tx), r"AccessControlUnauthorizedAccount: .*"),
+    ]
+
+
+@pytest.mark.parametrize("caller_name", ["outsider", "deployer", "member", "treasurer_for_gov"])
+def test_every_privileged_function_reverts_for_anyone_but_governance(
+    coop, members, outsider, admin, treasurer, caller_name
+):
+    caller = {
+        "outsider": outsider,
+        "deployer": admin,
+        "member": members[0],
+        "treasurer_for_gov": treasurer,
+    }[caller_name]
+    for name, call, pattern in _privileged_calls(coop, outsider):
+        if caller_name == "treasurer_for_gov" and name in ("rewards.recordPoints", "rewards.closePeriod"):
+            continue  # the treasurer's own functions (they revert here for another reason)
+        with brownie.reverts(revert_pattern=pattern):
+            call({"from": caller})
+
+
+def test_governance_itself_passes_the_permission_checks(coop, tl, outsider):
+    """The matrix above is not vacuous: the same calls from the timelock get past the guard."""
+    coop.membership.setShareCap(50, {"from": tl})
+    coop.rewards.setTreasurer(outsider, True, {"from": tl})
+    assert coop.membership.shareCap() == 50
+    assert coop.rewards.isTreasurer(outsider)
