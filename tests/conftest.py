@@ -53,9 +53,10 @@ def outsider():
     return accounts[9]
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def signer(admin):
-    """A member account whose private key we hold, for signed ballots."""
+    """An account whose private key we hold, for signed ballots (funded in each module, since
+    every module's chain state is rolled back at its end)."""
     acct = accounts.add()
     admin.transfer(acct, 10**20)
     return acct
