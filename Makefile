@@ -13,9 +13,10 @@ STAMPS := .stamps
 export SOLCX_BINARY_PATH := $(CURDIR)/.solcx
 export PATH := $(BIN):$(PATH)
 
-.PHONY: setup test test-contracts lint clean distclean help
+.PHONY: setup demo test lint clean distclean help
 
 help:
+	@echo "make demo    local chain + a demo co-op (Ctrl-C stops it)"
 	@echo "make test    install everything needed and run the whole test suite"
 	@echo "make setup   install only (.venv, npm packages, solc shim, anvil)"
 	@echo "make lint    ruff over the Python code"
@@ -46,6 +47,22 @@ $(SOLCX_BINARY_PATH)/solc-v$(SOLC_VERSION): tools/solc-shim.js $(STAMPS)/node
 $(BIN)/anvil: $(STAMPS)/node $(STAMPS)/python
 	@ln -sf "$$(ls -d $(CURDIR)/node_modules/@foundry-rs/anvil-*/bin/anvil | head -1)" $@
 	@$@ --version | head -1
+
+# Brownie's `development` network attaches to a chain already listening on 8545.
+DEMO_PORT := 8545
+
+# A local chain that lives until Ctrl-C, with a demo co-op deployed and seeded on it.
+demo: setup
+	@if (exec 3<>/dev/tcp/127.0.0.1/$(DEMO_PORT)) 2>/dev/null; then \
+		echo "port $(DEMO_PORT) is in use (another chain or test run?): stop it first"; exit 1; fi
+	@set -e; \
+	anvil --port $(DEMO_PORT) --block-base-fee-per-gas 0 --gas-limit 30000000 --silent & ANVIL=$$!; \
+	stop() { kill $$ANVIL 2>/dev/null || true; wait $$ANVIL 2>/dev/null || true; }; \
+	trap stop EXIT; trap 'stop; echo; echo "demo stopped"; exit 0' INT TERM; \
+	for i in $$(seq 50); do (exec 3<>/dev/tcp/127.0.0.1/$(DEMO_PORT)) 2>/dev/null && break; sleep 0.1; done; \
+	$(BIN)/brownie run scripts/demo.py --network development; \
+	echo; echo "Local chain: http://127.0.0.1:$(DEMO_PORT) (chain id 31337). Ctrl-C to stop."; \
+	wait $$ANVIL
 
 test: setup
 	$(BIN)/brownie test $(ARGS)

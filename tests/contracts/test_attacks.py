@@ -19,7 +19,9 @@ def tl(coop):
 
 @pytest.fixture
 def proposal(coop, gov, members):
-    pid, _ = gov.propose(members[0], [(coop.membership, 0, coop.membership.setShareCap.encode_input(5))])
+    pid, _ = gov.propose(
+        members[0], [(coop.membership, 0, coop.membership.setShareCap.encode_input(5))]
+    )
     gov.start_voting(pid)
     return pid
 
@@ -53,7 +55,10 @@ def test_joining_and_proposing_in_the_same_block_is_refused(coop, outsider):
     join, prop = _same_block(
         lambda: m.join(1, {"from": outsider, "value": PRICE, "required_confs": 0}),
         lambda: coop.governor.propose(
-            [m.address], [0], [m.setShareCap.encode_input(5)], "flash",
+            [m.address],
+            [0],
+            [m.setShareCap.encode_input(5)],
+            "flash",
             {"from": outsider, "required_confs": 0, "gas_limit": 1_000_000},
         ),
     )
@@ -77,7 +82,9 @@ def test_a_non_member_cannot_vote(coop, proposal, outsider):
 def signed_member(coop, gov, members, signer):
     coop.membership.join(1, {"from": signer, "value": PRICE})
     chain.mine()
-    pid, _ = gov.propose(members[0], [(coop.membership, 0, coop.membership.setShareCap.encode_input(5))])
+    pid, _ = gov.propose(
+        members[0], [(coop.membership, 0, coop.membership.setShareCap.encode_input(5))]
+    )
     gov.start_voting(pid)
     return signer, pid
 
@@ -151,33 +158,113 @@ def _privileged_calls(coop, someone):
         ("membership.admit", lambda tx: m.admit(someone, tx), r"MembershipUnauthorized: .*"),
         ("membership.reject", lambda tx: m.reject(someone, h, tx), r"MembershipUnauthorized: .*"),
         ("membership.warn", lambda tx: m.warn(someone, h, tx), r"MembershipUnauthorized: .*"),
-        ("membership.suspend", lambda tx: m.suspend(someone, 2**40, h, tx), r"MembershipUnauthorized: .*"),
-        ("membership.reinstate", lambda tx: m.reinstate(someone, tx), r"MembershipUnauthorized: .*"),
+        (
+            "membership.suspend",
+            lambda tx: m.suspend(someone, 2**40, h, tx),
+            r"MembershipUnauthorized: .*",
+        ),
+        (
+            "membership.reinstate",
+            lambda tx: m.reinstate(someone, tx),
+            r"MembershipUnauthorized: .*",
+        ),
         ("membership.expel", lambda tx: m.expel(someone, h, tx), r"MembershipUnauthorized: .*"),
-        ("membership.setSharePrice", lambda tx: m.setSharePrice(1, tx), r"MembershipUnauthorized: .*"),
+        (
+            "membership.setSharePrice",
+            lambda tx: m.setSharePrice(1, tx),
+            r"MembershipUnauthorized: .*",
+        ),
         ("membership.setShareCap", lambda tx: m.setShareCap(1, tx), r"MembershipUnauthorized: .*"),
-        ("membership.setAdmissionPolicy", lambda tx: m.setAdmissionPolicy(1, tx), r"MembershipUnauthorized: .*"),
-        ("membership.setRedemptionNotice", lambda tx: m.setRedemptionNotice(1, tx), r"MembershipUnauthorized: .*"),
-        ("rewards.setTreasurer", lambda tx: r.setTreasurer(someone, True, tx), r"RewardsUnauthorized: .*"),
+        (
+            "membership.setAdmissionPolicy",
+            lambda tx: m.setAdmissionPolicy(1, tx),
+            r"MembershipUnauthorized: .*",
+        ),
+        (
+            "membership.setRedemptionNotice",
+            lambda tx: m.setRedemptionNotice(1, tx),
+            r"MembershipUnauthorized: .*",
+        ),
+        (
+            "rewards.setTreasurer",
+            lambda tx: r.setTreasurer(someone, True, tx),
+            r"RewardsUnauthorized: .*",
+        ),
         ("rewards.setMinReserve", lambda tx: r.setMinReserve(0, tx), r"RewardsUnauthorized: .*"),
-        ("rewards.setInterestCap", lambda tx: r.setInterestCap(10000, tx), r"RewardsUnauthorized: .*"),
+        (
+            "rewards.setInterestCap",
+            lambda tx: r.setInterestCap(10000, tx),
+            r"RewardsUnauthorized: .*",
+        ),
         ("rewards.openPeriod", lambda tx: r.openPeriod(1, tx), r"RewardsUnauthorized: .*"),
-        ("rewards.setPeriodBudget", lambda tx: r.setPeriodBudget(1, 1, tx), r"RewardsUnauthorized: .*"),
-        ("rewards.allocate", lambda tx: r.allocate(1, 1, 10000, 0, DAY, tx), r"RewardsUnauthorized: .*"),
-        ("rewards.releaseReserve", lambda tx: r.releaseReserve(someone, 1, tx), r"RewardsUnauthorized: .*"),
-        ("rewards.recordPoints", lambda tx: r.recordPoints(1, [someone], [1], h, tx), r"RewardsNotTreasurer: .*"),
+        (
+            "rewards.setPeriodBudget",
+            lambda tx: r.setPeriodBudget(1, 1, tx),
+            r"RewardsUnauthorized: .*",
+        ),
+        (
+            "rewards.allocate",
+            lambda tx: r.allocate(1, 1, 10000, 0, DAY, tx),
+            r"RewardsUnauthorized: .*",
+        ),
+        (
+            "rewards.releaseReserve",
+            lambda tx: r.releaseReserve(someone, 1, tx),
+            r"RewardsUnauthorized: .*",
+        ),
+        (
+            "rewards.recordPoints",
+            lambda tx: r.recordPoints(1, [someone], [1], h, tx),
+            r"RewardsNotTreasurer: .*",
+        ),
         ("rewards.closePeriod", lambda tx: r.closePeriod(1, tx), r"RewardsNotTreasurer: .*"),
-        ("governor.setVotingDelay", lambda tx: g.setVotingDelay(0, tx), r"GovernorOnlyExecutor: .*"),
-        ("governor.setVotingPeriod", lambda tx: g.setVotingPeriod(1, tx), r"GovernorOnlyExecutor: .*"),
-        ("governor.setProposalThreshold", lambda tx: g.setProposalThreshold(0, tx), r"GovernorOnlyExecutor: .*"),
-        ("governor.updateQuorumNumerator", lambda tx: g.updateQuorumNumerator(0, tx), r"GovernorOnlyExecutor: .*"),
-        ("governor.updateTimelock", lambda tx: g.updateTimelock(someone, tx), r"GovernorOnlyExecutor: .*"),
+        (
+            "governor.setVotingDelay",
+            lambda tx: g.setVotingDelay(0, tx),
+            r"GovernorOnlyExecutor: .*",
+        ),
+        (
+            "governor.setVotingPeriod",
+            lambda tx: g.setVotingPeriod(1, tx),
+            r"GovernorOnlyExecutor: .*",
+        ),
+        (
+            "governor.setProposalThreshold",
+            lambda tx: g.setProposalThreshold(0, tx),
+            r"GovernorOnlyExecutor: .*",
+        ),
+        (
+            "governor.updateQuorumNumerator",
+            lambda tx: g.updateQuorumNumerator(0, tx),
+            r"GovernorOnlyExecutor: .*",
+        ),
+        (
+            "governor.updateTimelock",
+            lambda tx: g.updateTimelock(someone, tx),
+            r"GovernorOnlyExecutor: .*",
+        ),
         ("governor.relay", lambda tx: g.relay(someone, 0, b"", tx), r"GovernorOnlyExecutor: .*"),
-        ("timelock.schedule", lambda tx: t.schedule(someone, 0, b"", h, h, 2 * DAY, tx), r"AccessControlUnauthorizedAccount: .*"),
-        ("timelock.execute", lambda tx: t.execute(someone, 0, b"", h, h, tx), r"AccessControlUnauthorizedAccount: .*"),
+        (
+            "timelock.schedule",
+            lambda tx: t.schedule(someone, 0, b"", h, h, 2 * DAY, tx),
+            r"AccessControlUnauthorizedAccount: .*",
+        ),
+        (
+            "timelock.execute",
+            lambda tx: t.execute(someone, 0, b"", h, h, tx),
+            r"AccessControlUnauthorizedAccount: .*",
+        ),
         ("timelock.cancel", lambda tx: t.cancel(h, tx), r"AccessControlUnauthorizedAccount: .*"),
-        ("timelock.updateDelay", lambda tx: t.updateDelay(0, tx), r"TimelockUnauthorizedCaller: .*"),
-        ("timelock.grantRole", lambda tx: t.grantRole(t.PROPOSER_ROLE(), someone, tx), r"AccessControlUnauthorizedAccount: .*"),
+        (
+            "timelock.updateDelay",
+            lambda tx: t.updateDelay(0, tx),
+            r"TimelockUnauthorizedCaller: .*",
+        ),
+        (
+            "timelock.grantRole",
+            lambda tx: t.grantRole(t.PROPOSER_ROLE(), someone, tx),
+            r"AccessControlUnauthorizedAccount: .*",
+        ),
     ]
 
 
@@ -192,7 +279,10 @@ def test_every_privileged_function_reverts_for_anyone_but_governance(
         "treasurer_for_gov": treasurer,
     }[caller_name]
     for name, call, pattern in _privileged_calls(coop, outsider):
-        if caller_name == "treasurer_for_gov" and name in ("rewards.recordPoints", "rewards.closePeriod"):
+        if caller_name == "treasurer_for_gov" and name in (
+            "rewards.recordPoints",
+            "rewards.closePeriod",
+        ):
             continue  # the treasurer's own functions (they revert here for another reason)
         with brownie.reverts(revert_pattern=pattern):
             call({"from": caller})

@@ -71,7 +71,9 @@ def test_without_quorum_a_proposal_is_defeated(admin, treasurer, alice, bob, car
 
 def test_decision_waits_for_the_timelock_then_executes(coop, gov, members):
     alice = members[0]
-    pid, proposal = gov.propose(alice, [(coop.membership, 0, coop.membership.setShareCap.encode_input(7))])
+    pid, proposal = gov.propose(
+        alice, [(coop.membership, 0, coop.membership.setShareCap.encode_input(7))]
+    )
     gov.start_voting(pid)
     for m in members:
         coop.governor.castVote(pid, FOR, {"from": m})
@@ -98,7 +100,9 @@ def test_governor_settings_change_only_by_proposal(coop, gov, members, alice):
 def test_signed_ballot_is_counted_and_pays_no_gas_for_the_voter(coop, gov, members, signer, admin):
     coop.membership.join(1, {"from": signer, "value": PRICE})
     chain.mine()
-    pid, _ = gov.propose(members[0], [(coop.membership, 0, coop.membership.setShareCap.encode_input(5))])
+    pid, _ = gov.propose(
+        members[0], [(coop.membership, 0, coop.membership.setShareCap.encode_input(5))]
+    )
     gov.start_voting(pid)
     balance = signer.balance()
     sig = sign_ballot(coop, signer, pid, FOR)
@@ -112,14 +116,18 @@ def test_signed_ballot_is_counted_and_pays_no_gas_for_the_voter(coop, gov, membe
 def test_replayed_signed_ballot_reverts(coop, gov, members, signer, admin):
     coop.membership.join(1, {"from": signer, "value": PRICE})
     chain.mine()
-    pid, _ = gov.propose(members[0], [(coop.membership, 0, coop.membership.setShareCap.encode_input(5))])
+    pid, _ = gov.propose(
+        members[0], [(coop.membership, 0, coop.membership.setShareCap.encode_input(5))]
+    )
     gov.start_voting(pid)
     sig = sign_ballot(coop, signer, pid, FOR)
     coop.governor.castVoteBySig(pid, FOR, signer, sig, {"from": admin})
     with brownie.reverts(revert_pattern=r"GovernorInvalidSignature: .*"):
         coop.governor.castVoteBySig(pid, FOR, signer, sig, {"from": admin})
     # and a replay on another proposal (same nonce) is refused too
-    pid2, _ = gov.propose(members[0], [(coop.membership, 0, coop.membership.setShareCap.encode_input(6))])
+    pid2, _ = gov.propose(
+        members[0], [(coop.membership, 0, coop.membership.setShareCap.encode_input(6))]
+    )
     gov.start_voting(pid2)
     with brownie.reverts(revert_pattern=r"GovernorInvalidSignature: .*"):
         coop.governor.castVoteBySig(pid2, FOR, signer, sig, {"from": admin})
@@ -128,7 +136,9 @@ def test_replayed_signed_ballot_reverts(coop, gov, members, signer, admin):
 def test_wrong_chain_signed_ballot_reverts(coop, gov, members, signer, admin):
     coop.membership.join(1, {"from": signer, "value": PRICE})
     chain.mine()
-    pid, _ = gov.propose(members[0], [(coop.membership, 0, coop.membership.setShareCap.encode_input(5))])
+    pid, _ = gov.propose(
+        members[0], [(coop.membership, 0, coop.membership.setShareCap.encode_input(5))]
+    )
     gov.start_voting(pid)
     sig = sign_ballot(coop, signer, pid, FOR, chain_id=chain.id + 1)
     with brownie.reverts(revert_pattern=r"GovernorInvalidSignature: .*"):
@@ -139,7 +149,9 @@ def test_wrong_chain_signed_ballot_reverts(coop, gov, members, signer, admin):
 def test_ballot_signed_for_another_choice_reverts(coop, gov, members, signer, admin):
     coop.membership.join(1, {"from": signer, "value": PRICE})
     chain.mine()
-    pid, _ = gov.propose(members[0], [(coop.membership, 0, coop.membership.setShareCap.encode_input(5))])
+    pid, _ = gov.propose(
+        members[0], [(coop.membership, 0, coop.membership.setShareCap.encode_input(5))]
+    )
     gov.start_voting(pid)
     sig = sign_ballot(coop, signer, pid, AGAINST)
     with brownie.reverts(revert_pattern=r"GovernorInvalidSignature: .*"):
@@ -163,7 +175,9 @@ def test_receipts_of_members_far_apart_do_not_collide(coop, gov, members, admin)
     for v in voters:
         coop.membership.join(1, {"from": v, "value": PRICE})
     chain.mine()
-    pid, _ = gov.propose(members[0], [(coop.membership, 0, coop.membership.setShareCap.encode_input(5))])
+    pid, _ = gov.propose(
+        members[0], [(coop.membership, 0, coop.membership.setShareCap.encode_input(5))]
+    )
     gov.start_voting(pid)
     coop.governor.castVote(pid, FOR, {"from": voters[1]})
     assert coop.governor.hasVoted(pid, voters[1])
@@ -172,7 +186,9 @@ def test_receipts_of_members_far_apart_do_not_collide(coop, gov, members, admin)
 
 
 def test_invalid_vote_type_reverts(coop, gov, members):
-    pid, _ = gov.propose(members[0], [(coop.membership, 0, coop.membership.setShareCap.encode_input(5))])
+    pid, _ = gov.propose(
+        members[0], [(coop.membership, 0, coop.membership.setShareCap.encode_input(5))]
+    )
     gov.start_voting(pid)
     with brownie.reverts(revert_pattern=r"GovernorInvalidVoteType.*"):
         coop.governor.castVote(pid, 3, {"from": members[0]})
@@ -209,7 +225,9 @@ def test_a_suspension_ends_by_itself_once_its_term_passes(coop, gov, members, ca
     alice, bob, _, dave = members
     m = coop.membership
     until = chain.time() + 5 * 86400
-    gov.pass_(alice, [(m, 0, m.suspend.encode_input(carol, until, b"\x01" * 32))], [alice, bob, dave])
+    gov.pass_(
+        alice, [(m, 0, m.suspend.encode_input(carol, until, b"\x01" * 32))], [alice, bob, dave]
+    )
     chain.sleep(until - chain.time() + 1)
     tx = m.endSuspension(carol, {"from": alice})
     assert tx.events["MemberReinstated"]["early"] is False

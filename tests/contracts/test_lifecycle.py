@@ -7,7 +7,9 @@ from tests.conftest import DAY, FOR, PRICE
 E18 = 10**18
 
 
-def test_members_pay_a_contributor_from_the_treasury_by_vote(coop, gov, members, admin, contributor):
+def test_members_pay_a_contributor_from_the_treasury_by_vote(
+    coop, gov, members, admin, contributor
+):
     alice = members[0]
     admin.transfer(coop.timelock, 5 * E18)  # the co-op's treasury
     before = contributor.balance()
@@ -72,7 +74,9 @@ def test_statutes_change_by_vote(coop, gov, members):
 
 
 def test_voters_who_vote_with_gov_helper_all_count(coop, gov, members):
-    pid, _ = gov.propose(members[0], [(coop.membership, 0, coop.membership.setShareCap.encode_input(9))])
+    pid, _ = gov.propose(
+        members[0], [(coop.membership, 0, coop.membership.setShareCap.encode_input(9))]
+    )
     gov.start_voting(pid)
     for m in members:
         coop.governor.castVote(pid, FOR, {"from": m})

@@ -5,7 +5,7 @@ import pytest
 from brownie import chain, web3
 
 from scripts.deploy import deploy_coop
-from tests.conftest import DAY, PRICE
+from tests.conftest import PRICE
 
 ACTIVE, NONE, PENDING, SUSPENDED, EXPELLED = 2, 0, 1, 3, 4
 
@@ -267,9 +267,11 @@ def test_deployment_writes_addresses_chain_id_and_start_block(admin, tmp_path):
     import json
 
     c = deploy_coop(admin, deployments_dir=tmp_path)
-    record = json.loads((tmp_path / "development.json").read_text()) if (
-        tmp_path / "development.json"
-    ).exists() else json.loads(next(tmp_path.glob("*.json")).read_text())
+    record = (
+        json.loads((tmp_path / "development.json").read_text())
+        if (tmp_path / "development.json").exists()
+        else json.loads(next(tmp_path.glob("*.json")).read_text())
+    )
     assert record["chainId"] == chain.id
     assert record["contracts"]["governor"] == c.governor.address
     assert record["contracts"]["membership"] == c.membership.address

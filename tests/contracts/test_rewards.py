@@ -29,7 +29,9 @@ def period(coop, tl, members, treasurer, contributor):
     return 1
 
 
-def test_treasurer_records_points_in_batches_within_the_budget(coop, tl, members, treasurer, contributor):
+def test_treasurer_records_points_in_batches_within_the_budget(
+    coop, tl, members, treasurer, contributor
+):
     r = coop.rewards
     r.openPeriod(100, {"from": tl})
     tx = r.recordPoints(1, [members[0], contributor], [40, 50], b"\x11" * 32, {"from": treasurer})
@@ -120,7 +122,9 @@ def test_unclaimed_amounts_and_dust_return_to_the_reserve_after_the_deadline(
     r.allocate(period, amount, 2000, 500, 10 * DAY, {"from": tl, "value": amount})
     reserve0 = r.reserve()
     alice, bob = members[:2]
-    paid = r.claim(period, {"from": alice}).return_value + r.claim(period, {"from": bob}).return_value
+    paid = (
+        r.claim(period, {"from": alice}).return_value + r.claim(period, {"from": bob}).return_value
+    )
     with brownie.reverts(revert_pattern=r"RewardsClaimWindowOpen: .*"):
         r.sweep(period, {"from": alice})
     chain.sleep(10 * DAY + 1)
@@ -140,7 +144,10 @@ def test_everything_claimed_never_exceeds_what_was_funded(coop, tl, members, per
     r = coop.rewards
     amount = 10**18 + 12345
     tx = r.allocate(period, amount, 1000, 500, 10 * DAY, {"from": tl, "value": amount})
-    pools = tx.events["SurplusAllocated"]["interestPool"] + tx.events["SurplusAllocated"]["patronagePool"]
+    pools = (
+        tx.events["SurplusAllocated"]["interestPool"]
+        + tx.events["SurplusAllocated"]["patronagePool"]
+    )
     paid = 0
     for a in [*members, contributor]:
         if sum(r.claimable(period, a)) > 0:
