@@ -1,0 +1,369 @@
+"""From decoded events to index rows (dao/tables.py).
+
+One `Projector` per database transaction: it writes the rows of a block range and keeps the
+latest membership state of the accounts it touched, so each event costs no extra query.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from eth_utils import to_checksum_address
+from sqlmodel import Session, col, select
+
+from dao import tables as t
+
+STATUS = {0: "none", 1: "pending", 2: "active", 3: "suspended", 4: "expelled"}
+
+
+def _hex(value: Any) -> str:
+    if isinstance(value, (bytes, bytearray)):
+        return "0x" + bytes(value).hex()
+    return str(value)
+
+
+def _json(value: Any) -> Any:
+    """Event args as JSON: big ints as decimal strings, bytes as hex."""
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int):
+        return str(value) if abs(value) > 2**53 else value
+    if isinstance(value, (bytes, bytearray)):
+        return _hex(value)
+    if isinstance(value, (list, tuple)):
+        return [_json(v) for v in value]
+    return value
+
+
+@dataclass
+class Log:
+    """A decoded log with its place on chain."""
+
+    role: str
+    event: str
+    args: dict[str, Any]
+    address: str
+    block_number: int
+    block_hash: str
+    log_index: int
+    tx_hash: str
+
+    @property
+    def ref(self) -> dict[str, Any]:
+        return {"block_number": self.block_number, "tx_hash": self.tx_hash, "log_index": self.log_index}
+
+
+SETTING_EVENTS = {
+    "SharePriceSet": ("sharePrice", "oldPrice", "newPrice"),
+    "ShareCapSet": ("shareCap", "oldCap", "newCap"),
+    "AdmissionPolicySet": ("admissionPolicy", "oldPolicy", "newPolicy"),
+    "RedemptionNoticeSet": ("redemptionNotice", "oldNotice", "newNotice"),
+    "VotingDelaySet": ("votingDelay", "oldVotingDelay", "newVotingDelay"),
+    "VotingPeriodSet": ("votingPeriod", "oldVotingPeriod", "newVotingPeriod"),
+    "ProposalThresholdSet": ("proposalThreshold", "oldProposalThreshold", "newProposalThreshold"),
+    "QuorumNumeratorUpdated": ("quorumNumerator", "oldQuorumNumerator", "newQuorumNumerator"),
+    "TimelockChange": ("timelock", "oldTimelock", "newTimelock"),
+    "MinDelayChange": ("timelockDelay", "oldDuration", "newDuration"),
+    "MinReserveSet": ("minReserveBps", "oldBps", "newBps"),
+    "InterestCapSet": ("interestCapBps", "oldBps", "newBps"),
+}
+
+
+class Projector:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+        self._members: dict[str, t.MemberState] = {}
+        self._handlers: dict[str, Callable[[Log], None]] = {
+            "MemberApplied": self._applied,
+            "ApplicationRejected": self._application_closed,
+            "ApplicationWithdrawn": self._application_closed,
+            "MemberJoined": self._joined,
+            "SharesPurchased": self._purchased,
+            "RedemptionRequested": self._redeemed,
+            "MemberLeft": self._ended,
+            "MemberExpelled": self._ended,
+            "RefundWithdrawn": self._refunded,
+            "MemberWarned": self._warned,
+            "MemberSuspended": self._suspended,
+            "MemberReinstated": self._reinstated,
+            "ProposalCreated": self._proposal_created,
+            "ProposalQueued": self._proposal_event,
+            "ProposalExecuted": self._proposal_event,
+            "ProposalCanceled": self._proposal_event,
+            "VoteCast": self._vote,
+            "VoteCastWithParams": self._vote,
+            "CallExecuted": self._call_executed,
+            "PeriodOpened": self._period_opened,
+            "PeriodBudgetSet": self._period_budget,
+            "PeriodClosed": self._period_closed,
+            "PointsRecorded": self._points,
+            "SurplusAllocated": self._allocated,
+            "Claimed": self._claimed,
+            "Swept": self._swept,
+            "ReserveReleased": self._released,
+            "TreasurerSet": self._treasurer,
+        }
+
+    def apply(self, log: Log) -> None:
+        self.session.add(
+            t.RawEvent(
+                block_number=log.block_number,
+                block_hash=log.block_hash,
+                log_index=log.log_index,
+                tx_hash=log.tx_hash,
+                contract=log.role,
+                address=log.address,
+                event=log.event,
+                args={k: _json(v) for k, v in log.args.items()},
+            )
+        )
+        if log.event in SETTING_EVENTS:
+            name, old, new = SETTING_EVENTS[log.event]
+            self.session.add(
+                t.SettingChange(
+                    **log.ref,
+                    contract=log.role,
+                    name=name,
+                    old_value=str(_json(log.args[old])),
+                    new_value=str(_json(log.args[new])),
+                )
+            )
+            return
+        handler = self._handlers.get(log.event)
+        if handler is not None:
+            handler(log)
+
+    # ------------------------------------------------------------ membership
+
+    def _state(self, account: str) -> t.MemberState:
+        """The account's latest state (a fresh copy to modify and add as the next row)."""
+        latest = self._members.get(account)
+        if latest is None:
+            latest = self.session.exec(
+                select(t.MemberState)
+                .where(t.MemberState.account == account)
+                .order_by(col(t.MemberState.block_number).desc(), col(t.MemberState.log_index).desc())
+                .limit(1)
+            ).first()
+        if latest is None:
+            return t.MemberState(account=account, status="none", block_number=0, tx_hash="", log_index=0, event="")
+        fields = latest.model_dump(exclude={"id"})
+        return t.MemberState(**fields)
+
+    def _save(self, log: Log, state: t.MemberState) -> None:
+        state.block_number, state.tx_hash, state.log_index = log.block_number, log.tx_hash, log.log_index
+        state.event = log.event
+        self.session.add(state)
+        self._members[state.account] = state
+
+    def _movement(self, log: Log, account: str, kind: str, shares: int = 0, amount: int = 0, available_at: int = 0) -> None:
+        self.session.add(
+            t.ShareMovement(**log.ref, account=account, kind=kind, shares=shares, amount=amount, available_at=available_at)
+        )
+
+    def _applied(self, log: Log) -> None:
+        a = log.args
+        s = self._state(a["account"])
+        s.status = "pending"
+        self._save(log, s)
+        self._movement(log, a["account"], "applied", a["shares"], a["amount"])
+
+    def _application_closed(self, log: Log) -> None:
+        a = log.args
+        s = self._state(a["account"])
+        s.status = "none"
+        s.refund_owed += a["amount"]
+        self._save(log, s)
+        kind = "application_rejected" if log.event == "ApplicationRejected" else "application_withdrawn"
+        self._movement(log, a["account"], kind, 0, a["amount"])
+        if log.event == "ApplicationRejected":
+            self.session.add(t.Sanction(**log.ref, account=a["account"], kind="rejection", reason_hash=_hex(a["reasonHash"])))
+
+    def _joined(self, log: Log) -> None:
+        a = log.args
+        s = self._state(a["account"])
+        s.status, s.member_index, s.shares, s.capital, s.votes = "active", a["index"], a["shares"], a["capital"], 1
+        s.suspended_until = 0
+        self._save(log, s)
+        self._movement(log, a["account"], "joined", a["shares"], a["capital"])
+
+    def _purchased(self, log: Log) -> None:
+        a = log.args
+        s = self._state(a["account"])
+        s.shares, s.capital = a["totalShares"], a["capital"]
+        self._save(log, s)
+        self._movement(log, a["account"], "purchased", a["shares"], a["amount"])
+
+    def _redeemed(self, log: Log) -> None:
+        a = log.args
+        s = self._state(a["account"])
+        s.shares -= a["shares"]
+        s.capital -= a["amount"]
+        s.refund_owed += a["amount"]
+        s.refund_available_at = max(s.refund_available_at, a["availableAt"])
+        self._save(log, s)
+        self._movement(log, a["account"], "redemption", a["shares"], a["amount"], a["availableAt"])
+
+    def _ended(self, log: Log) -> None:
+        a = log.args
+        s = self._state(a["account"])
+        s.status = "expelled" if log.event == "MemberExpelled" else "none"
+        s.shares, s.capital, s.votes, s.suspended_until = 0, 0, 0, 0
+        s.refund_owed += a["amount"]
+        s.refund_available_at = max(s.refund_available_at, a["availableAt"])
+        self._save(log, s)
+        kind = "expelled" if log.event == "MemberExpelled" else "left"
+        self._movement(log, a["account"], kind, a["shares"], a["amount"], a["availableAt"])
+        if log.event == "MemberExpelled":
+            self.session.add(t.Sanction(**log.ref, account=a["account"], kind="expulsion", reason_hash=_hex(a["reasonHash"])))
+
+    def _refunded(self, log: Log) -> None:
+        a = log.args
+        s = self._state(a["account"])
+        s.refund_owed -= a["amount"]
+        s.refund_available_at = 0
+        self._save(log, s)
+        self._movement(log, a["account"], "refund_withdrawn", 0, a["amount"])
+
+    def _warned(self, log: Log) -> None:
+        a = log.args
+        s = self._state(a["account"])
+        s.warnings = a["warnings"]
+        self._save(log, s)
+        self.session.add(t.Sanction(**log.ref, account=a["account"], kind="warning", reason_hash=_hex(a["reasonHash"])))
+
+    def _suspended(self, log: Log) -> None:
+        a = log.args
+        s = self._state(a["account"])
+        s.status, s.votes, s.suspended_until = "suspended", 0, a["until"]
+        self._save(log, s)
+        self.session.add(
+            t.Sanction(**log.ref, account=a["account"], kind="suspension", reason_hash=_hex(a["reasonHash"]), until=a["until"])
+        )
+
+    def _reinstated(self, log: Log) -> None:
+        a = log.args
+        s = self._state(a["account"])
+        s.status, s.votes, s.suspended_until = "active", 1, 0
+        self._save(log, s)
+        self.session.add(t.Sanction(**log.ref, account=a["account"], kind="reinstatement"))
+
+    # ------------------------------------------------------------ governance
+
+    def _proposal_created(self, log: Log) -> None:
+        a = log.args
+        self.session.add(
+            t.Proposal(
+                **log.ref,
+                proposal_id=str(a["proposalId"]),
+                proposer=a["proposer"],
+                targets=list(a["targets"]),
+                values=[str(v) for v in a["values"]],
+                signatures=list(a["signatures"]),
+                calldatas=[_hex(c) for c in a["calldatas"]],
+                description=a["description"],
+                vote_start=a["voteStart"],
+                vote_end=a["voteEnd"],
+            )
+        )
+
+    def _proposal_event(self, log: Log) -> None:
+        kind = {"ProposalQueued": "queued", "ProposalExecuted": "executed", "ProposalCanceled": "canceled"}[log.event]
+        self.session.add(
+            t.ProposalEvent(
+                **log.ref, proposal_id=str(log.args["proposalId"]), kind=kind, eta=log.args.get("etaSeconds", 0)
+            )
+        )
+
+    def _vote(self, log: Log) -> None:
+        a = log.args
+        self.session.add(
+            t.Vote(
+                **log.ref,
+                proposal_id=str(a["proposalId"]),
+                voter=a["voter"],
+                support=a["support"],
+                weight=a["weight"],
+                reason=a["reason"],
+            )
+        )
+
+    def _call_executed(self, log: Log) -> None:
+        a = log.args
+        self.session.add(
+            t.TreasuryMovement(
+                **log.ref, operation_id=_hex(a["id"]), target=a["target"], value=a["value"], data=_hex(a["data"])
+            )
+        )
+
+    # ------------------------------------------------------------ rewards
+
+    def _period_opened(self, log: Log) -> None:
+        a = log.args
+        self.session.add(t.Period(**log.ref, period_id=a["periodId"], points_budget=a["pointsBudget"]))
+
+    def _period_budget(self, log: Log) -> None:
+        a = log.args
+        self.session.add(t.PeriodEvent(**log.ref, period_id=a["periodId"], kind="budget", value=a["newBudget"]))
+
+    def _period_closed(self, log: Log) -> None:
+        a = log.args
+        self.session.add(
+            t.PeriodEvent(**log.ref, period_id=a["periodId"], kind="closed", value=a["totalPoints"], snapshot=a["snapshot"])
+        )
+
+    def _points(self, log: Log) -> None:
+        a = log.args
+        self.session.add(
+            t.Points(
+                **log.ref,
+                period_id=a["periodId"],
+                account=a["account"],
+                points=a["points"],
+                account_points=a["accountPoints"],
+                reason_hash=_hex(a["reasonHash"]),
+            )
+        )
+
+    def _allocated(self, log: Log) -> None:
+        a = log.args
+        self.session.add(
+            t.Allocation(
+                **log.ref,
+                period_id=a["periodId"],
+                funded=a["funded"],
+                reserve=a["reserve"],
+                interest_pool=a["interestPool"],
+                patronage_pool=a["patronagePool"],
+                total_capital=a["totalCapital"],
+                deadline=a["deadline"],
+            )
+        )
+        self.session.add(t.ReserveMovement(**log.ref, kind="allocation", period_id=a["periodId"], amount=a["reserve"]))
+
+    def _claimed(self, log: Log) -> None:
+        a = log.args
+        self.session.add(
+            t.Claim(
+                **log.ref,
+                period_id=a["periodId"],
+                account=a["account"],
+                amount=a["amount"],
+                interest=a["interest"],
+                patronage=a["patronage"],
+            )
+        )
+
+    def _swept(self, log: Log) -> None:
+        a = log.args
+        self.session.add(t.ReserveMovement(**log.ref, kind="sweep", period_id=a["periodId"], amount=a["amount"]))
+
+    def _released(self, log: Log) -> None:
+        a = log.args
+        self.session.add(t.ReserveMovement(**log.ref, kind="release", account=a["to"], amount=a["amount"]))
+
+    def _treasurer(self, log: Log) -> None:
+        a = log.args
+        self.session.add(t.Treasurer(**log.ref, account=to_checksum_address(a["account"]), enabled=a["enabled"]))
