@@ -19,7 +19,16 @@ from dao.contracts import Deployment
 from dao.indexer import register_at
 
 STATUS_CODES = {"none": 0, "pending": 1, "active": 2, "suspended": 3, "expelled": 4}
-STATE_NAMES = ["Pending", "Active", "Canceled", "Defeated", "Succeeded", "Queued", "Expired", "Executed"]
+STATE_NAMES = [
+    "Pending",
+    "Active",
+    "Canceled",
+    "Defeated",
+    "Succeeded",
+    "Queued",
+    "Expired",
+    "Executed",
+]
 
 
 @dataclass
@@ -54,7 +63,9 @@ class AuditReport:
         return all(c.ok for c in self.checks)
 
 
-def run_audit(*, w3: Web3, engine: Engine, deployment: Deployment, block: int | None = None) -> AuditReport:
+def run_audit(
+    *, w3: Web3, engine: Engine, deployment: Deployment, block: int | None = None
+) -> AuditReport:
     with Session(engine) as session:
         cursor = session.get(t.Cursor, 1)
         if cursor is None:
@@ -113,7 +124,11 @@ class _Auditor:
     def totals(self, register: list[t.MemberState]) -> Check:
         c = Check("member count and totals")
         m = self.membership.functions
-        c.compare("active members", sum(1 for r in register if r.status == "active"), self.call(m.memberCount()))
+        c.compare(
+            "active members",
+            sum(1 for r in register if r.status == "active"),
+            self.call(m.memberCount()),
+        )
         c.compare("total shares", sum(r.shares for r in register), self.call(m.totalShares()))
         c.compare("total capital", sum(r.capital for r in register), self.call(m.totalCapital()))
         held, owed = self.call(m.liabilities())
@@ -127,8 +142,14 @@ class _Auditor:
         for account in pending:
             applied = self.s.exec(
                 select(t.ShareMovement)
-                .where(t.ShareMovement.account == account, t.ShareMovement.kind == "applied", t.ShareMovement.block_number <= self.block)
-                .order_by(col(t.ShareMovement.block_number).desc(), col(t.ShareMovement.log_index).desc())
+                .where(
+                    t.ShareMovement.account == account,
+                    t.ShareMovement.kind == "applied",
+                    t.ShareMovement.block_number <= self.block,
+                )
+                .order_by(
+                    col(t.ShareMovement.block_number).desc(), col(t.ShareMovement.log_index).desc()
+                )
             ).first()
             held += applied.amount if applied else 0
         return held
@@ -156,24 +177,34 @@ class _Auditor:
         )
         paid_out = sum(
             r.value
-            for r in self.s.exec(select(t.TreasuryMovement).where(t.TreasuryMovement.block_number <= self.block))
+            for r in self.s.exec(
+                select(t.TreasuryMovement).where(t.TreasuryMovement.block_number <= self.block)
+            )
         )
         c.compare("treasury payments out are all indexed (non-negative total)", paid_out >= 0, True)
         return c
 
     def _db_reserve(self) -> int:
         total = 0
-        for r in self.s.exec(select(t.ReserveMovement).where(t.ReserveMovement.block_number <= self.block)):
+        for r in self.s.exec(
+            select(t.ReserveMovement).where(t.ReserveMovement.block_number <= self.block)
+        ):
             total += -r.amount if r.kind == "release" else r.amount
         return total
 
     def _allocations(self) -> list[t.Allocation]:
-        return list(self.s.exec(select(t.Allocation).where(t.Allocation.block_number <= self.block)))
+        return list(
+            self.s.exec(select(t.Allocation).where(t.Allocation.block_number <= self.block))
+        )
 
     def _claimed(self, period_id: int) -> int:
         return sum(
             c.amount
-            for c in self.s.exec(select(t.Claim).where(t.Claim.period_id == period_id, t.Claim.block_number <= self.block))
+            for c in self.s.exec(
+                select(t.Claim).where(
+                    t.Claim.period_id == period_id, t.Claim.block_number <= self.block
+                )
+            )
         )
 
     def _swept(self, period_id: int) -> bool:
@@ -197,14 +228,22 @@ class _Auditor:
         for v in self.s.exec(select(t.Vote).where(t.Vote.block_number <= self.block)):
             votes[v.proposal_id][v.support] += v.weight
         events: dict[str, set[str]] = defaultdict(set)
-        for e in self.s.exec(select(t.ProposalEvent).where(t.ProposalEvent.block_number <= self.block)):
+        for e in self.s.exec(
+            select(t.ProposalEvent).where(t.ProposalEvent.block_number <= self.block)
+        ):
             events[e.proposal_id].add(e.kind)
         for p in self.s.exec(select(t.Proposal).where(t.Proposal.block_number <= self.block)):
             pid = int(p.proposal_id)
             label = f"proposal {p.proposal_id[:12]}... (proposal row {p.id})"
             tally = votes[p.proposal_id]
-            c.compare(f"{label} tally against/for/abstain", tally, list(self.call(g.proposalVotes(pid))))
-            c.compare(f"{label} state", self._state(p, tally, events[p.proposal_id]), STATE_NAMES[self.call(g.state(pid))])
+            c.compare(
+                f"{label} tally against/for/abstain", tally, list(self.call(g.proposalVotes(pid)))
+            )
+            c.compare(
+                f"{label} state",
+                self._state(p, tally, events[p.proposal_id]),
+                STATE_NAMES[self.call(g.state(pid))],
+            )
         return c
 
     def _state(self, p: t.Proposal, tally: list[int], events: set[str]) -> str:
@@ -228,7 +267,9 @@ class _Auditor:
         numerator = int(self.d.params.get("quorum_percent", 0))
         for change in self.s.exec(
             select(t.SettingChange)
-            .where(t.SettingChange.name == "quorumNumerator", t.SettingChange.block_number <= snapshot)
+            .where(
+                t.SettingChange.name == "quorumNumerator", t.SettingChange.block_number <= snapshot
+            )
             .order_by(col(t.SettingChange.block_number), col(t.SettingChange.log_index))
         ):
             numerator = int(change.new_value)
@@ -245,10 +286,14 @@ class _Auditor:
             pid = alloc.period_id
             chain_alloc = self.call(r.allocation(pid))
             claimed = self._claimed(pid)
-            c.compare(f"period {pid} claimed total (allocation row {alloc.id})", claimed, chain_alloc[4])
+            c.compare(
+                f"period {pid} claimed total (allocation row {alloc.id})", claimed, chain_alloc[4]
+            )
             c.compare(f"period {pid} funded", alloc.funded, chain_alloc[0])
             closed = self.s.exec(
-                select(t.PeriodEvent).where(t.PeriodEvent.period_id == pid, t.PeriodEvent.kind == "closed")
+                select(t.PeriodEvent).where(
+                    t.PeriodEvent.period_id == pid, t.PeriodEvent.kind == "closed"
+                )
             ).first()
             if closed is None:
                 c.compare(f"period {pid} closed event indexed", False, True)
@@ -259,7 +304,11 @@ class _Auditor:
                 points[row.account] = row.account_points
             claimers = {
                 cl.account
-                for cl in self.s.exec(select(t.Claim).where(t.Claim.period_id == pid, t.Claim.block_number <= self.block))
+                for cl in self.s.exec(
+                    select(t.Claim).where(
+                        t.Claim.period_id == pid, t.Claim.block_number <= self.block
+                    )
+                )
             }
             open_ = not self._swept(pid) and timestamp <= alloc.deadline
             for account in sorted(set(capital) | set(points)):
@@ -269,6 +318,14 @@ class _Auditor:
                         owed += alloc.interest_pool * capital.get(account, 0) // alloc.total_capital
                     if alloc.patronage_pool and closed.value:
                         owed += alloc.patronage_pool * points.get(account, 0) // closed.value
-                c.compare(f"period {pid} claimable by {account}", owed, sum(self.call(r.claimable(pid, account))))
-                c.compare(f"period {pid} has {account} claimed", account in claimers, self.call(r.hasClaimed(pid, account)))
+                c.compare(
+                    f"period {pid} claimable by {account}",
+                    owed,
+                    sum(self.call(r.claimable(pid, account))),
+                )
+                c.compare(
+                    f"period {pid} has {account} claimed",
+                    account in claimers,
+                    self.call(r.hasClaimed(pid, account)),
+                )
         return c

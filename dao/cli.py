@@ -14,9 +14,12 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from dao.config import Settings
 
-app = typer.Typer(help="Cooperative DAO: index, audit and export the co-op's on-chain record.", no_args_is_help=True)
-err = Console(stderr=True)
-out = Console()
+app = typer.Typer(
+    help="Cooperative DAO: index, audit and export the co-op's on-chain record.",
+    no_args_is_help=True,
+)
+err = Console(stderr=True, soft_wrap=True)
+out = Console(soft_wrap=True)
 
 
 def _context(settings: Settings):  # type: ignore[no-untyped-def]
@@ -37,7 +40,9 @@ def _context(settings: Settings):  # type: ignore[no-untyped-def]
 
 @app.command()
 def index(
-    follow: Annotated[bool, typer.Option("--follow", help="keep polling new blocks until Ctrl-C")] = False,
+    follow: Annotated[
+        bool, typer.Option("--follow", help="keep polling new blocks until Ctrl-C")
+    ] = False,
     to_block: Annotated[int | None, typer.Option("--to-block", help="stop at this block")] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="no progress bar")] = False,
 ) -> None:
@@ -81,13 +86,22 @@ def index(
             task = bar.add_task("index", total=max(0, target - start), events=0)
 
             def on_progress(p):  # type: ignore[no-untyped-def]
-                bar.update(task, total=max(0, p.head - start), completed=p.to_block - start, events=p.events)
+                bar.update(
+                    task,
+                    total=max(0, p.head - start),
+                    completed=p.to_block - start,
+                    events=p.events,
+                )
                 if stopping["now"]:
                     raise _Stop
 
             try:
                 if follow:
-                    indexer.follow(poll_interval=settings.poll_interval, stop=lambda: stopping["now"], on_progress=on_progress)
+                    indexer.follow(
+                        poll_interval=settings.poll_interval,
+                        stop=lambda: stopping["now"],
+                        on_progress=on_progress,
+                    )
                 else:
                     events = indexer.sync(to_block=to_block, on_progress=on_progress)
                     bar.update(task, completed=max(0, target - start))
@@ -108,7 +122,9 @@ class _Stop(Exception):
 
 @app.command()
 def audit(
-    block: Annotated[int | None, typer.Option("--block", help="audit at this block (default: the indexed one)")] = None,
+    block: Annotated[
+        int | None, typer.Option("--block", help="audit at this block (default: the indexed one)")
+    ] = None,
 ) -> None:
     """Reconcile the index with the contracts' view calls; exits non-zero if anything differs."""
     from dao.audit import run_audit

@@ -27,6 +27,10 @@ class Settings:
     confirmations: int = field(default_factory=lambda: int(os.environ.get("CONFIRMATIONS", "0")))
     # first and largest eth_getLogs range, in blocks
     chunk_size: int = field(default_factory=lambda: int(os.environ.get("CHUNK_SIZE", "2000")))
-    max_chunk_size: int = field(default_factory=lambda: int(os.environ.get("MAX_CHUNK_SIZE", "10000")))
+    max_chunk_size: int = field(
+        default_factory=lambda: int(os.environ.get("MAX_CHUNK_SIZE", "10000"))
+    )
     # seconds between polls with --follow
-    poll_interval: float = field(default_factory=lambda: float(os.environ.get("POLL_INTERVAL", "2")))
+    poll_interval: float = field(
+        default_factory=lambda: float(os.environ.get("POLL_INTERVAL", "2"))
+    )

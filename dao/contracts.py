@@ -52,9 +52,13 @@ class Deployment:
             raise DeploymentError(f"{path} is not valid JSON: {exc}") from exc
         try:
             addresses = {k: to_checksum_address(data["contracts"][k]) for k in CONTRACTS}
-            return cls(int(data["chainId"]), int(data["startBlock"]), addresses, data.get("params", {}))
+            return cls(
+                int(data["chainId"]), int(data["startBlock"]), addresses, data.get("params", {})
+            )
         except (KeyError, ValueError, TypeError) as exc:
-            raise DeploymentError(f"{path} lacks chainId, startBlock or a contract address: {exc}") from exc
+            raise DeploymentError(
+                f"{path} lacks chainId, startBlock or a contract address: {exc}"
+            ) from exc
 
     def contract(self, w3: Web3, role: str) -> Any:
         return w3.eth.contract(address=self.addresses[role], abi=abi(CONTRACTS[role]))

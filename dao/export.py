@@ -30,7 +30,9 @@ def export_all(engine: Engine, out_dir: Path, fmt: str = "csv") -> dict[str, int
         for model in EXPORTED:
             table = model.__table__  # type: ignore[attr-defined]
             order = [c for c in ("block_number", "log_index", "number", "id") if c in table.c]
-            rows = conn.execute(select(table).order_by(*[table.c[c] for c in order])).mappings().all()
+            rows = (
+                conn.execute(select(table).order_by(*[table.c[c] for c in order])).mappings().all()
+            )
             columns = [c.name for c in table.columns]
             path = out_dir / f"{table.name}.{fmt}"
             if fmt == "csv":
@@ -40,7 +42,17 @@ def export_all(engine: Engine, out_dir: Path, fmt: str = "csv") -> dict[str, int
                     for row in rows:
                         writer.writerow([_cell(row[c]) for c in columns])
             else:
-                data = [{c: (str(row[c]) if isinstance(row[c], int) and abs(row[c]) > 2**53 else row[c]) for c in columns} for row in rows]
+                data = [
+                    {
+                        c: (
+                            str(row[c])
+                            if isinstance(row[c], int) and abs(row[c]) > 2**53
+                            else row[c]
+                        )
+                        for c in columns
+                    }
+                    for row in rows
+                ]
                 path.write_text(json.dumps(data, indent=1, default=str) + "\n")
             written[table.name] = len(rows)
     return written

@@ -127,7 +127,9 @@ class Indexer:
         head = self._rpc(lambda: self.w3.eth.block_number)
         return max(self.deployment.start_block - 1, head - self.confirmations)
 
-    def sync(self, *, to_block: int | None = None, on_progress: Callable[[Progress], None] | None = None) -> int:
+    def sync(
+        self, *, to_block: int | None = None, on_progress: Callable[[Progress], None] | None = None
+    ) -> int:
         """Index up to `to_block` (default: head minus confirmations); returns events indexed."""
         self.check_chain()
         self.handle_reorg()
@@ -144,11 +146,13 @@ class Indexer:
                 logs = self._get_logs(frm, to)
             except RangeTooLarge:
                 if self.chunk == 1:
-                    raise IndexerError(f"the provider refuses even a one-block range at block {frm}") from None
+                    raise IndexerError(
+                        f"the provider refuses even a one-block range at block {frm}"
+                    ) from None
                 self.chunk = max(1, self.chunk // 2)
                 log.info("range %s-%s refused: trying %s blocks", frm, to, self.chunk)
                 continue
-            end = self._rpc(lambda: self.w3.eth.get_block(to))
+            end = self._rpc(lambda to=to: self.w3.eth.get_block(to))
             if not self._logs_still_canonical(logs):
                 log.warning("chain changed while reading %s-%s: re-reading", frm, to)
                 self.handle_reorg()
@@ -162,8 +166,13 @@ class Indexer:
                 target = self.target() if to_block is None else to_block
         return total
 
-    def follow(self, *, poll_interval: float = 2.0, stop: Callable[[], bool] = lambda: False,
-               on_progress: Callable[[Progress], None] | None = None) -> None:
+    def follow(
+        self,
+        *,
+        poll_interval: float = 2.0,
+        stop: Callable[[], bool] = lambda: False,
+        on_progress: Callable[[Progress], None] | None = None,
+    ) -> None:
         """Keep indexing new blocks until `stop()` is true."""
         while not stop():
             self.sync(on_progress=on_progress)
@@ -229,8 +238,12 @@ class Indexer:
                 count += 1
             blocks[to] = (_hex(end["hash"]), int(end["timestamp"]), to in blocks)
             for number, (bhash, ts, has_events) in blocks.items():
-                session.merge(t.IndexedBlock(number=number, hash=bhash, timestamp=ts, has_events=has_events))
-            cursor = session.get(t.Cursor, 1) or t.Cursor(id=1, chain_id=self.deployment.chain_id, block_number=0, block_hash="")
+                session.merge(
+                    t.IndexedBlock(number=number, hash=bhash, timestamp=ts, has_events=has_events)
+                )
+            cursor = session.get(t.Cursor, 1) or t.Cursor(
+                id=1, chain_id=self.deployment.chain_id, block_number=0, block_hash=""
+            )
             cursor.block_number, cursor.block_hash = to, _hex(end["hash"])
             session.add(cursor)
             # keep the recent range ends for reorg detection, and every block with events
@@ -265,7 +278,9 @@ class Indexer:
     def _common_ancestor(self, below: int) -> int:
         with Session(self.engine) as session:
             rows = session.exec(
-                select(t.IndexedBlock).where(t.IndexedBlock.number <= below).order_by(col(t.IndexedBlock.number).desc())
+                select(t.IndexedBlock)
+                .where(t.IndexedBlock.number <= below)
+                .order_by(col(t.IndexedBlock.number).desc())
             ).all()
         for row in rows:
             if self._canonical_hash(row.number) == row.hash:
@@ -293,7 +308,9 @@ class Indexer:
             log.info("RPC call failed (%s), retrying in %.1fs", error, delay)
             time.sleep(delay)
             delay = min(delay * 2, 10.0)
-        raise IndexerError(f"the RPC endpoint keeps failing after {self.retries + 1} attempts: {error}")
+        raise IndexerError(
+            f"the RPC endpoint keeps failing after {self.retries + 1} attempts: {error}"
+        )
 
 
 def register_at(session: Session, block: int | None = None) -> list[t.MemberState]:
@@ -302,6 +319,8 @@ def register_at(session: Session, block: int | None = None) -> list[t.MemberStat
     if block is not None:
         q = q.where(t.MemberState.block_number <= block)
     latest: dict[str, t.MemberState] = {}
-    for row in session.exec(q.order_by(col(t.MemberState.block_number), col(t.MemberState.log_index))):
+    for row in session.exec(
+        q.order_by(col(t.MemberState.block_number), col(t.MemberState.log_index))
+    ):
         latest[row.account] = row
     return sorted(latest.values(), key=lambda r: (r.member_index or 10**12, r.account))

@@ -52,7 +52,11 @@ class Log:
 
     @property
     def ref(self) -> dict[str, Any]:
-        return {"block_number": self.block_number, "tx_hash": self.tx_hash, "log_index": self.log_index}
+        return {
+            "block_number": self.block_number,
+            "tx_hash": self.tx_hash,
+            "log_index": self.log_index,
+        }
 
 
 SETTING_EVENTS = {
@@ -144,23 +148,46 @@ class Projector:
             latest = self.session.exec(
                 select(t.MemberState)
                 .where(t.MemberState.account == account)
-                .order_by(col(t.MemberState.block_number).desc(), col(t.MemberState.log_index).desc())
+                .order_by(
+                    col(t.MemberState.block_number).desc(), col(t.MemberState.log_index).desc()
+                )
                 .limit(1)
             ).first()
         if latest is None:
-            return t.MemberState(account=account, status="none", block_number=0, tx_hash="", log_index=0, event="")
+            return t.MemberState(
+                account=account, status="none", block_number=0, tx_hash="", log_index=0, event=""
+            )
         fields = latest.model_dump(exclude={"id"})
         return t.MemberState(**fields)
 
     def _save(self, log: Log, state: t.MemberState) -> None:
-        state.block_number, state.tx_hash, state.log_index = log.block_number, log.tx_hash, log.log_index
+        state.block_number, state.tx_hash, state.log_index = (
+            log.block_number,
+            log.tx_hash,
+            log.log_index,
+        )
         state.event = log.event
         self.session.add(state)
         self._members[state.account] = state
 
-    def _movement(self, log: Log, account: str, kind: str, shares: int = 0, amount: int = 0, available_at: int = 0) -> None:
+    def _movement(
+        self,
+        log: Log,
+        account: str,
+        kind: str,
+        shares: int = 0,
+        amount: int = 0,
+        available_at: int = 0,
+    ) -> None:
         self.session.add(
-            t.ShareMovement(**log.ref, account=account, kind=kind, shares=shares, amount=amount, available_at=available_at)
+            t.ShareMovement(
+                **log.ref,
+                account=account,
+                kind=kind,
+                shares=shares,
+                amount=amount,
+                available_at=available_at,
+            )
         )
 
     def _applied(self, log: Log) -> None:
@@ -176,15 +203,32 @@ class Projector:
         s.status = "none"
         s.refund_owed += a["amount"]
         self._save(log, s)
-        kind = "application_rejected" if log.event == "ApplicationRejected" else "application_withdrawn"
+        kind = (
+            "application_rejected"
+            if log.event == "ApplicationRejected"
+            else "application_withdrawn"
+        )
         self._movement(log, a["account"], kind, 0, a["amount"])
         if log.event == "ApplicationRejected":
-            self.session.add(t.Sanction(**log.ref, account=a["account"], kind="rejection", reason_hash=_hex(a["reasonHash"])))
+            self.session.add(
+                t.Sanction(
+                    **log.ref,
+                    account=a["account"],
+                    kind="rejection",
+                    reason_hash=_hex(a["reasonHash"]),
+                )
+            )
 
     def _joined(self, log: Log) -> None:
         a = log.args
         s = self._state(a["account"])
-        s.status, s.member_index, s.shares, s.capital, s.votes = "active", a["index"], a["shares"], a["capital"], 1
+        s.status, s.member_index, s.shares, s.capital, s.votes = (
+            "active",
+            a["index"],
+            a["shares"],
+            a["capital"],
+            1,
+        )
         s.suspended_until = 0
         self._save(log, s)
         self._movement(log, a["account"], "joined", a["shares"], a["capital"])
@@ -217,7 +261,14 @@ class Projector:
         kind = "expelled" if log.event == "MemberExpelled" else "left"
         self._movement(log, a["account"], kind, a["shares"], a["amount"], a["availableAt"])
         if log.event == "MemberExpelled":
-            self.session.add(t.Sanction(**log.ref, account=a["account"], kind="expulsion", reason_hash=_hex(a["reasonHash"])))
+            self.session.add(
+                t.Sanction(
+                    **log.ref,
+                    account=a["account"],
+                    kind="expulsion",
+                    reason_hash=_hex(a["reasonHash"]),
+                )
+            )
 
     def _refunded(self, log: Log) -> None:
         a = log.args
@@ -232,7 +283,11 @@ class Projector:
         s = self._state(a["account"])
         s.warnings = a["warnings"]
         self._save(log, s)
-        self.session.add(t.Sanction(**log.ref, account=a["account"], kind="warning", reason_hash=_hex(a["reasonHash"])))
+        self.session.add(
+            t.Sanction(
+                **log.ref, account=a["account"], kind="warning", reason_hash=_hex(a["reasonHash"])
+            )
+        )
 
     def _suspended(self, log: Log) -> None:
         a = log.args
@@ -240,7 +295,13 @@ class Projector:
         s.status, s.votes, s.suspended_until = "suspended", 0, a["until"]
         self._save(log, s)
         self.session.add(
-            t.Sanction(**log.ref, account=a["account"], kind="suspension", reason_hash=_hex(a["reasonHash"]), until=a["until"])
+            t.Sanction(
+                **log.ref,
+                account=a["account"],
+                kind="suspension",
+                reason_hash=_hex(a["reasonHash"]),
+                until=a["until"],
+            )
         )
 
     def _reinstated(self, log: Log) -> None:
@@ -270,10 +331,17 @@ class Projector:
         )
 
     def _proposal_event(self, log: Log) -> None:
-        kind = {"ProposalQueued": "queued", "ProposalExecuted": "executed", "ProposalCanceled": "canceled"}[log.event]
+        kind = {
+            "ProposalQueued": "queued",
+            "ProposalExecuted": "executed",
+            "ProposalCanceled": "canceled",
+        }[log.event]
         self.session.add(
             t.ProposalEvent(
-                **log.ref, proposal_id=str(log.args["proposalId"]), kind=kind, eta=log.args.get("etaSeconds", 0)
+                **log.ref,
+                proposal_id=str(log.args["proposalId"]),
+                kind=kind,
+                eta=log.args.get("etaSeconds", 0),
             )
         )
 
@@ -294,7 +362,11 @@ class Projector:
         a = log.args
         self.session.add(
             t.TreasuryMovement(
-                **log.ref, operation_id=_hex(a["id"]), target=a["target"], value=a["value"], data=_hex(a["data"])
+                **log.ref,
+                operation_id=_hex(a["id"]),
+                target=a["target"],
+                value=a["value"],
+                data=_hex(a["data"]),
             )
         )
 
@@ -302,16 +374,26 @@ class Projector:
 
     def _period_opened(self, log: Log) -> None:
         a = log.args
-        self.session.add(t.Period(**log.ref, period_id=a["periodId"], points_budget=a["pointsBudget"]))
+        self.session.add(
+            t.Period(**log.ref, period_id=a["periodId"], points_budget=a["pointsBudget"])
+        )
 
     def _period_budget(self, log: Log) -> None:
         a = log.args
-        self.session.add(t.PeriodEvent(**log.ref, period_id=a["periodId"], kind="budget", value=a["newBudget"]))
+        self.session.add(
+            t.PeriodEvent(**log.ref, period_id=a["periodId"], kind="budget", value=a["newBudget"])
+        )
 
     def _period_closed(self, log: Log) -> None:
         a = log.args
         self.session.add(
-            t.PeriodEvent(**log.ref, period_id=a["periodId"], kind="closed", value=a["totalPoints"], snapshot=a["snapshot"])
+            t.PeriodEvent(
+                **log.ref,
+                period_id=a["periodId"],
+                kind="closed",
+                value=a["totalPoints"],
+                snapshot=a["snapshot"],
+            )
         )
 
     def _points(self, log: Log) -> None:
@@ -341,7 +423,11 @@ class Projector:
                 deadline=a["deadline"],
             )
         )
-        self.session.add(t.ReserveMovement(**log.ref, kind="allocation", period_id=a["periodId"], amount=a["reserve"]))
+        self.session.add(
+            t.ReserveMovement(
+                **log.ref, kind="allocation", period_id=a["periodId"], amount=a["reserve"]
+            )
+        )
 
     def _claimed(self, log: Log) -> None:
         a = log.args
@@ -358,12 +444,18 @@ class Projector:
 
     def _swept(self, log: Log) -> None:
         a = log.args
-        self.session.add(t.ReserveMovement(**log.ref, kind="sweep", period_id=a["periodId"], amount=a["amount"]))
+        self.session.add(
+            t.ReserveMovement(**log.ref, kind="sweep", period_id=a["periodId"], amount=a["amount"])
+        )
 
     def _released(self, log: Log) -> None:
         a = log.args
-        self.session.add(t.ReserveMovement(**log.ref, kind="release", account=a["to"], amount=a["amount"]))
+        self.session.add(
+            t.ReserveMovement(**log.ref, kind="release", account=a["to"], amount=a["amount"])
+        )
 
     def _treasurer(self, log: Log) -> None:
         a = log.args
-        self.session.add(t.Treasurer(**log.ref, account=to_checksum_address(a["account"]), enabled=a["enabled"]))
+        self.session.add(
+            t.Treasurer(**log.ref, account=to_checksum_address(a["account"]), enabled=a["enabled"])
+        )

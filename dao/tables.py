@@ -101,7 +101,9 @@ class MemberState(LogRef, table=True):
     state, the latest row at or below block N the state as of N."""
 
     __tablename__ = "member_state"
-    __table_args__ = (Index("ix_member_state_account_block", "account", "block_number", "log_index"),)
+    __table_args__ = (
+        Index("ix_member_state_account_block", "account", "block_number", "log_index"),
+    )
     id: int | None = Field(default=None, primary_key=True)
     account: str = Addr()
     event: str = Field(max_length=32)

@@ -75,15 +75,21 @@ def main() -> None:
         coop.governor.castVoteWithReason(pid, support, reason, {"from": voter})
     _mine_to(coop.governor.proposalDeadline(pid) + 1)
 
-    active, _ = _propose(coop, alice, [(m, 0, m.setSharePrice.encode_input(2 * PRICE))], "Double the share price")
+    active, _ = _propose(
+        coop, alice, [(m, 0, m.setSharePrice.encode_input(2 * PRICE))], "Double the share price"
+    )
     _mine_to(coop.governor.proposalSnapshot(active) + 1)
     coop.governor.castVoteWithReason(active, FOR, "capital for the new server", {"from": bob})
-    _propose(coop, bob, [(m, 0, m.setRedemptionNotice.encode_input(60 * 86400))], "Notice of 60 days")
+    _propose(
+        coop, bob, [(m, 0, m.setRedemptionNotice.encode_input(60 * 86400))], "Notice of 60 days"
+    )
 
     print("\nDemo co-op deployed and seeded:")
     for name, contract in coop.contracts.items():
         print(f"  {name:<11} {contract.address}")
-    print(f"  members     {m.memberCount()}   treasury {web3.eth.get_balance(str(coop.timelock)) / E18} ETH")
+    print(
+        f"  members     {m.memberCount()}   treasury {web3.eth.get_balance(str(coop.timelock)) / E18} ETH"
+    )
     from eth_account import Account
 
     Account.enable_unaudited_hdwallet_features()

@@ -13,7 +13,9 @@ ROOT = Path(__file__).resolve().parent.parent
 CONTRACTS = ("CoopMembership", "CoopGovernor", "CoopRewards", "CoopTimelock")
 
 
-def export(build_dir: Path = ROOT / "build" / "contracts", out_dir: Path = ROOT / "dao" / "abis") -> None:
+def export(
+    build_dir: Path = ROOT / "build" / "contracts", out_dir: Path = ROOT / "dao" / "abis"
+) -> None:
     out_dir.mkdir(parents=True, exist_ok=True)
     for name in CONTRACTS:
         abi = json.loads((build_dir / f"{name}.json").read_text())["abi"]

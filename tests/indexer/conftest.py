@@ -27,7 +27,9 @@ from dao.indexer import Indexer
 from scripts.deploy import deploy_coop
 
 ROOT = Path(__file__).resolve().parents[2]
-PG_ADMIN_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql+psycopg://coop:coop@127.0.0.1:5432/postgres")
+PG_ADMIN_URL = os.environ.get(
+    "TEST_POSTGRES_URL", "postgresql+psycopg://coop:coop@127.0.0.1:5432/postgres"
+)
 
 
 def rpc_url() -> str:
@@ -85,8 +87,15 @@ def make_indexer(coop, engine, **kw) -> Indexer:
     return Indexer(w3=w3, engine=engine, deployment=load_deployment(coop), **kw)
 
 
-def coop_cli(*args: str, db_url: str, deployment_file: Path, rpc: str | None = None, check: bool = False,
-             env: dict[str, str] | None = None, timeout: float = 600) -> subprocess.CompletedProcess:
+def coop_cli(
+    *args: str,
+    db_url: str,
+    deployment_file: Path,
+    rpc: str | None = None,
+    check: bool = False,
+    env: dict[str, str] | None = None,
+    timeout: float = 600,
+) -> subprocess.CompletedProcess:
     """Run the `coop` command line as a user would, in a separate process."""
     full_env = {
         **os.environ,
