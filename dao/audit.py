@@ -6,7 +6,6 @@ says (eth_call at that block) and lists the first differences, naming the row.
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -14,21 +13,13 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 from web3 import Web3
 
+from dao import queries
 from dao import tables as t
 from dao.contracts import Deployment
 from dao.indexer import register_at
+from dao.queries import STATE_NAMES
 
 STATUS_CODES = {"none": 0, "pending": 1, "active": 2, "suspended": 3, "expelled": 4}
-STATE_NAMES = [
-    "Pending",
-    "Active",
-    "Canceled",
-    "Defeated",
-    "Succeeded",
-    "Queued",
-    "Expired",
-    "Executed",
-]
 
 
 @dataclass
@@ -224,57 +215,18 @@ class _Auditor:
     def proposals(self) -> Check:
         c = Check("proposal states and tallies")
         g = self.governor.functions
-        votes: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
-        for v in self.s.exec(select(t.Vote).where(t.Vote.block_number <= self.block)):
-            votes[v.proposal_id][v.support] += v.weight
-        events: dict[str, set[str]] = defaultdict(set)
-        for e in self.s.exec(
-            select(t.ProposalEvent).where(t.ProposalEvent.block_number <= self.block)
-        ):
-            events[e.proposal_id].add(e.kind)
-        for p in self.s.exec(select(t.Proposal).where(t.Proposal.block_number <= self.block)):
+        default_quorum = int(self.d.params.get("quorum_percent", 0))
+        for view in queries.proposals(self.s, block=self.block, default_quorum=default_quorum):
+            p = view.proposal
             pid = int(p.proposal_id)
             label = f"proposal {p.proposal_id[:12]}... (proposal row {p.id})"
-            tally = votes[p.proposal_id]
             c.compare(
-                f"{label} tally against/for/abstain", tally, list(self.call(g.proposalVotes(pid)))
+                f"{label} tally against/for/abstain",
+                view.tally,
+                list(self.call(g.proposalVotes(pid))),
             )
-            c.compare(
-                f"{label} state",
-                self._state(p, tally, events[p.proposal_id]),
-                STATE_NAMES[self.call(g.state(pid))],
-            )
+            c.compare(f"{label} state", view.state, STATE_NAMES[self.call(g.state(pid))])
         return c
-
-    def _state(self, p: t.Proposal, tally: list[int], events: set[str]) -> str:
-        if "executed" in events:
-            return "Executed"
-        if "canceled" in events:
-            return "Canceled"
-        if "queued" in events:
-            return "Queued"
-        if p.vote_start >= self.block:
-            return "Pending"
-        if p.vote_end >= self.block:
-            return "Active"
-        against, for_, abstain = tally
-        if for_ + abstain >= self._quorum(p.vote_start) and for_ > against:
-            return "Succeeded"
-        return "Defeated"
-
-    def _quorum(self, snapshot: int) -> int:
-        members = sum(1 for r in register_at(self.s, snapshot) if r.status == "active")
-        numerator = int(self.d.params.get("quorum_percent", 0))
-        for change in self.s.exec(
-            select(t.SettingChange)
-            .where(
-                t.SettingChange.name == "quorumNumerator", t.SettingChange.block_number <= snapshot
-            )
-            .order_by(col(t.SettingChange.block_number), col(t.SettingChange.log_index))
-        ):
-            numerator = int(change.new_value)
-        q = -(-members * numerator // 100)
-        return max(1, q)
 
     # ------------------------------------------------------------ rewards
 
