@@ -17,7 +17,7 @@ import uuid
 from pathlib import Path
 
 import pytest
-from brownie import web3
+from brownie import chain, web3
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
@@ -25,6 +25,9 @@ from dao.contracts import Deployment
 from dao.db import make_engine, migrate
 from dao.indexer import Indexer
 from scripts.deploy import deploy_coop
+from tests.conftest import DAY, FOR, PRICE, Gov
+
+E18 = 10**18
 
 ROOT = Path(__file__).resolve().parents[2]
 PG_ADMIN_URL = os.environ.get(
@@ -117,3 +120,52 @@ def coop_cli(
 
 def deployment_json(coop) -> dict:
     return json.loads(Path(coop.deployment_file).read_text())
+
+
+@pytest.fixture
+def history(indexed_coop, admin, alice, bob, carol, dave, treasurer, contributor):
+    """Join, propose, vote, execute, allocate, claim, sanction — all through real votes."""
+    coop = indexed_coop
+    m, r = coop.membership, coop.rewards
+    gov = Gov(coop)
+    for shares, who in enumerate((alice, bob, carol, dave), start=1):
+        m.join(shares, {"from": who, "value": shares * PRICE})
+    admin.transfer(coop.timelock, 5 * E18)
+    chain.mine()
+    voters = [alice, bob, carol, dave]
+    marks = {"after_joins": chain.height}
+    gov.pass_(alice, [(contributor, E18, b"")], voters, "Pay the contributor")
+    gov.pass_(alice, [(r, 0, r.openPeriod.encode_input(1000))], voters, "Open period 1")
+    r.recordPoints(1, [alice, bob, contributor], [100, 300, 600], b"\x01" * 32, {"from": treasurer})
+    m.buyShares(3, {"from": bob, "value": 3 * PRICE})
+    chain.mine()
+    r.closePeriod(1, {"from": treasurer})
+    alloc = r.allocate.encode_input(1, E18, 2000, 500, 30 * DAY)
+    gov.pass_(alice, [(r, E18, alloc)], voters, "Share the surplus")
+    r.claim(1, {"from": alice})
+    r.claim(1, {"from": contributor})
+    reason = web3.keccak(text="did not attend")
+    until = chain.time() + 40 * DAY
+    gov.pass_(
+        alice,
+        [
+            (m, 0, m.warn.encode_input(dave, reason)),
+            (m, 0, m.suspend.encode_input(dave, until, reason)),
+        ],
+        [alice, bob, carol],
+        "Sanction dave",
+    )
+    marks["after_suspension"] = chain.height
+    m.requestRedemption(1, {"from": carol})
+    m.leave({"from": bob})
+    # one defeated and one open proposal
+    pid, _ = gov.propose(carol, [(m, 0, m.setShareCap.encode_input(3))], "Lower the cap")
+    gov.start_voting(pid)
+    coop.governor.castVoteWithReason(pid, 0, "too low", {"from": alice})
+    gov.end_voting(pid)
+    pid2, _ = gov.propose(alice, [(m, 0, m.setShareCap.encode_input(30))], "Raise the cap")
+    gov.start_voting(pid2)
+    coop.governor.castVote(pid2, FOR, {"from": carol})
+    chain.mine()
+    coop.marks = marks
+    return coop

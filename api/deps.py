@@ -1,0 +1,36 @@
+"""Dependencies shared by the routers: the database session, the deployment, the chain."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Annotated
+
+from fastapi import Depends, Request
+from sqlmodel import Session
+
+from api.errors import BadRequest
+
+
+def get_session(request: Request) -> Iterator[Session]:
+    with Session(request.app.state.engine) as session:
+        yield session
+
+
+SessionDep = Annotated[Session, Depends(get_session)]
+
+
+def default_quorum(request: Request) -> int:
+    deployment = request.app.state.deployment
+    return int(deployment.params.get("quorum_percent", 0)) if deployment else 0
+
+
+QuorumDep = Annotated[int, Depends(default_quorum)]
+
+
+def checksum(address: str) -> str:
+    """A checksum address, or a 400 that says what is wrong with it."""
+    from eth_utils import is_address, to_checksum_address
+
+    if not isinstance(address, str) or not is_address(address):
+        raise BadRequest(f"not an Ethereum address: {address!r}")
+    return to_checksum_address(address)

@@ -1,0 +1,278 @@
+"""Read endpoints over the index: the co-op, its members, proposals, periods and the event log."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query
+from sqlmodel import col, func, select
+
+from api.deps import QuorumDep, SessionDep, checksum
+from api.errors import BadRequest, NotFound
+from dao import queries
+from dao import tables as t
+from dao.indexer import register_at
+
+router = APIRouter(prefix="/api")
+
+Offset = Annotated[int, Query(ge=0, description="rows to skip")]
+Limit = Annotated[int, Query(ge=1, le=500, description="rows to return")]
+STATUSES = ("none", "pending", "active", "suspended", "expelled")
+
+
+def _num(value: int) -> str:
+    """Wei amounts as decimal strings (JSON numbers lose precision past 2**53)."""
+    return str(value)
+
+
+def _member(row: t.MemberState) -> dict[str, Any]:
+    return {
+        "account": row.account,
+        "status": row.status,
+        "index": row.member_index,
+        "shares": row.shares,
+        "capital": _num(row.capital),
+        "votes": row.votes,
+        "warnings": row.warnings,
+        "suspended_until": row.suspended_until,
+        "refund_owed": _num(row.refund_owed),
+        "refund_available_at": row.refund_available_at,
+        "since_block": row.block_number,
+        "last_event": row.event,
+    }
+
+
+def _ref(row: Any) -> dict[str, Any]:
+    return {"block_number": row.block_number, "tx_hash": row.tx_hash, "log_index": row.log_index}
+
+
+def _proposal(view: queries.ProposalView, *, detail: bool = False) -> dict[str, Any]:
+    p = view.proposal
+    against, for_, abstain = view.tally
+    out: dict[str, Any] = {
+        "proposal_id": p.proposal_id,
+        "proposer": p.proposer,
+        "title": p.description.splitlines()[0] if p.description else "",
+        "state": view.state,
+        "vote_start": p.vote_start,
+        "vote_end": p.vote_end,
+        "votes": {"against": against, "for": for_, "abstain": abstain},
+        "quorum": view.quorum,
+        "quorum_reached": view.quorum > 0 and for_ + abstain >= view.quorum,
+        **_ref(p),
+    }
+    if detail:
+        out["description"] = p.description
+        out["actions"] = [
+            {"target": tgt, "value": val, "signature": sig, "calldata": data}
+            for tgt, val, sig, data in zip(
+                p.targets, p.values, p.signatures, p.calldatas, strict=True
+            )
+        ]
+        out["timeline"] = [{"kind": "created", **_ref(p)}] + [
+            {"kind": kind, "eta": e.eta, **_ref(e)}
+            for kind, e in sorted(view.events.items(), key=lambda kv: kv[1].block_number)
+        ]
+    return out
+
+
+def _block(session: SessionDep) -> int:
+    block = queries.indexed_block(session)
+    if block is None:
+        raise NotFound("nothing indexed yet: run `coop index`")
+    return block
+
+
+@router.get("/summary", tags=["co-op"])
+def summary(session: SessionDep, quorum: QuorumDep) -> dict[str, Any]:
+    """The co-op at a glance: members, capital, reserve, open proposals."""
+    s = queries.summary(session, default_quorum=quorum)
+    for key in ("capital", "reserve", "treasury_paid_out"):
+        if key in s:
+            s[key] = _num(s[key])
+    return s
+
+
+@router.get("/members", tags=["members"])
+def members(
+    session: SessionDep,
+    status: Annotated[
+        str | None, Query(description="none, pending, active, suspended or expelled")
+    ] = None,
+    as_of_block: Annotated[
+        int | None, Query(ge=0, description="the register as of this block")
+    ] = None,
+    offset: Offset = 0,
+    limit: Limit = 50,
+) -> dict[str, Any]:
+    """The member register, now or as of a past block."""
+    if status is not None and status not in STATUSES:
+        raise BadRequest(f"status must be one of {', '.join(STATUSES)}, not {status!r}")
+    block = _block(session) if as_of_block is None else as_of_block
+    rows = [r for r in register_at(session, block) if status is None or r.status == status]
+    return {
+        "block": block,
+        "total": len(rows),
+        "items": [_member(r) for r in rows[offset : offset + limit]],
+    }
+
+
+@router.get("/members/{address}", tags=["members"])
+def member(address: str, session: SessionDep) -> dict[str, Any]:
+    """One member: shares, status, sanctions, votes, points, claims, share movements."""
+    account = checksum(address)
+    history = session.exec(
+        select(t.MemberState)
+        .where(t.MemberState.account == account)
+        .order_by(col(t.MemberState.block_number), col(t.MemberState.log_index))
+    ).all()
+    points = session.exec(select(t.Points).where(t.Points.account == account)).all()
+    if not history and not points:
+        raise NotFound(f"{account} has never been a member or a contributor of this co-op")
+    sanctions = session.exec(select(t.Sanction).where(t.Sanction.account == account)).all()
+    votes = session.exec(
+        select(t.Vote).where(t.Vote.voter == account).order_by(col(t.Vote.block_number))
+    ).all()
+    claims = session.exec(select(t.Claim).where(t.Claim.account == account)).all()
+    moves = session.exec(select(t.ShareMovement).where(t.ShareMovement.account == account)).all()
+    return {
+        "account": account,
+        "current": _member(history[-1]) if history else None,
+        "sanctions": [
+            {"kind": s.kind, "reason_hash": s.reason_hash, "until": s.until, **_ref(s)}
+            for s in sanctions
+        ],
+        "votes": [
+            {"proposal_id": v.proposal_id, "support": v.support, "reason": v.reason, **_ref(v)}
+            for v in votes
+        ],
+        "points": [{"period_id": p.period_id, "points": _num(p.points), **_ref(p)} for p in points],
+        "claims": [{"period_id": c.period_id, "amount": _num(c.amount), **_ref(c)} for c in claims],
+        "share_movements": [
+            {
+                "kind": m.kind,
+                "shares": m.shares,
+                "amount": _num(m.amount),
+                "available_at": m.available_at,
+                **_ref(m),
+            }
+            for m in moves
+        ],
+    }
+
+
+@router.get("/proposals", tags=["proposals"])
+def proposal_list(
+    session: SessionDep,
+    quorum: QuorumDep,
+    state: Annotated[
+        str | None,
+        Query(description="Pending, Active, Defeated, Succeeded, Queued, Executed, Canceled"),
+    ] = None,
+    offset: Offset = 0,
+    limit: Limit = 50,
+) -> dict[str, Any]:
+    """Proposals, newest first, optionally by state."""
+    if state is not None and state not in queries.STATE_NAMES:
+        raise BadRequest(f"state must be one of {', '.join(queries.STATE_NAMES)}, not {state!r}")
+    views = [
+        v
+        for v in queries.proposals(session, block=_block(session), default_quorum=quorum)
+        if state is None or v.state == state
+    ]
+    return {"total": len(views), "items": [_proposal(v) for v in views[offset : offset + limit]]}
+
+
+@router.get("/proposals/{proposal_id}", tags=["proposals"])
+def proposal(proposal_id: str, session: SessionDep, quorum: QuorumDep) -> dict[str, Any]:
+    """One proposal: actions, description, timeline, live tally, quorum progress, votes with reasons."""
+    if not proposal_id.isdigit():
+        raise BadRequest(f"a proposal id is a decimal number, not {proposal_id!r}")
+    p = session.exec(select(t.Proposal).where(t.Proposal.proposal_id == proposal_id)).first()
+    if p is None:
+        raise NotFound(f"no proposal {proposal_id}")
+    view = queries.proposal_view(session, p, block=_block(session), default_quorum=quorum)
+    out = _proposal(view, detail=True)
+    votes = session.exec(
+        select(t.Vote).where(t.Vote.proposal_id == proposal_id).order_by(col(t.Vote.block_number))
+    ).all()
+    out["vote_list"] = [
+        {"voter": v.voter, "support": v.support, "reason": v.reason, **_ref(v)} for v in votes
+    ]
+    return out
+
+
+@router.get("/periods", tags=["rewards"])
+def periods(session: SessionDep) -> dict[str, Any]:
+    """Fiscal periods with their budget, points, closing and allocation."""
+    items = []
+    for p in session.exec(select(t.Period).order_by(col(t.Period.period_id))):
+        closed = session.exec(
+            select(t.PeriodEvent).where(
+                t.PeriodEvent.period_id == p.period_id, t.PeriodEvent.kind == "closed"
+            )
+        ).first()
+        total = session.exec(
+            select(func.count()).select_from(t.Points).where(t.Points.period_id == p.period_id)
+        ).one()
+        alloc = session.exec(
+            select(t.Allocation).where(t.Allocation.period_id == p.period_id)
+        ).first()
+        claimed = sum(
+            c.amount for c in session.exec(select(t.Claim).where(t.Claim.period_id == p.period_id))
+        )
+        items.append(
+            {
+                "period_id": p.period_id,
+                "points_budget": _num(p.points_budget),
+                "points_entries": total,
+                "closed": closed is not None,
+                "total_points": _num(closed.value) if closed else None,
+                "snapshot": closed.snapshot if closed else None,
+                "allocation": None
+                if alloc is None
+                else {
+                    "funded": _num(alloc.funded),
+                    "reserve": _num(alloc.reserve),
+                    "interest_pool": _num(alloc.interest_pool),
+                    "patronage_pool": _num(alloc.patronage_pool),
+                    "deadline": alloc.deadline,
+                    "claimed": _num(claimed),
+                    **_ref(alloc),
+                },
+                **_ref(p),
+            }
+        )
+    return {"total": len(items), "items": items}
+
+
+@router.get("/events", tags=["audit"])
+def events(
+    session: SessionDep,
+    event: Annotated[str | None, Query(description="only this event name")] = None,
+    offset: Offset = 0,
+    limit: Limit = 100,
+) -> dict[str, Any]:
+    """The event log, newest first, with block and transaction references."""
+    q = select(t.RawEvent)
+    n = select(func.count()).select_from(t.RawEvent)
+    if event:
+        q, n = q.where(t.RawEvent.event == event), n.where(t.RawEvent.event == event)
+    rows = session.exec(
+        q.order_by(col(t.RawEvent.block_number).desc(), col(t.RawEvent.log_index).desc())
+        .offset(offset)
+        .limit(limit)
+    )
+    return {
+        "total": session.exec(n).one(),
+        "items": [
+            {
+                "event": r.event,
+                "contract": r.contract,
+                "args": r.args,
+                "block_hash": r.block_hash,
+                **_ref(r),
+            }
+            for r in rows
+        ],
+    }

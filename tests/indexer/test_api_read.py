@@ -1,0 +1,92 @@
+"""The read API over a real chain indexed by the real indexer."""
+
+import pytest
+from brownie import accounts
+from fastapi.testclient import TestClient
+
+from api.main import create_app
+from dao.config import Settings
+from tests.indexer.conftest import make_indexer
+
+
+@pytest.fixture
+def client(history, engine, db_url):
+    make_indexer(history, engine).sync()
+    app = create_app(Settings(database_url=db_url, deployment_file=history.deployment_file))
+    with TestClient(app) as c:
+        yield c
+
+
+def test_summary_counts_members_capital_reserve_and_open_proposals(client, history):
+    s = client.get("/api/summary").json()
+    m = history.membership
+    assert s["members"] == m.memberCount()
+    assert int(s["capital"]) == m.totalCapital()
+    assert int(s["reserve"]) == history.rewards.reserve()
+    assert s["open_proposals"] == 1  # "Raise the cap" is being voted
+
+
+def test_members_now_and_as_of_a_past_block(client, history):
+    now = client.get("/api/members", params={"status": "active"}).json()
+    assert now["total"] == history.membership.memberCount()
+    block = history.marks["after_joins"]
+    past = client.get("/api/members", params={"as_of_block": block}).json()
+    assert past["block"] == block and past["total"] == 4
+    assert all(item["status"] == "active" for item in past["items"])
+    page = client.get("/api/members", params={"limit": 1, "offset": 1}).json()
+    assert len(page["items"]) == 1 and page["items"][0]["account"] == past["items"][1]["account"]
+
+
+def test_one_member_with_sanctions_votes_points_and_claims(client):
+    dave = client.get(f"/api/members/{accounts[4].address.lower()}").json()
+    assert dave["current"]["status"] == "suspended"
+    assert {s["kind"] for s in dave["sanctions"]} == {"warning", "suspension"}
+    alice = client.get(f"/api/members/{accounts[1].address}").json()
+    assert alice["points"][0]["points"] == "100"
+    assert alice["claims"][0]["period_id"] == 1
+    assert len(alice["votes"]) >= 4
+    contributor = client.get(f"/api/members/{accounts[6].address}").json()
+    assert contributor["current"] is None and contributor["points"][0]["points"] == "600"
+
+
+def test_proposals_by_state_and_one_proposal_in_detail(client, history):
+    executed = client.get("/api/proposals", params={"state": "Executed"}).json()
+    assert executed["total"] == 4
+    defeated = client.get("/api/proposals", params={"state": "Defeated"}).json()["items"]
+    assert [p["title"] for p in defeated] == ["Lower the cap"]
+    one = client.get(f"/api/proposals/{defeated[0]['proposal_id']}").json()
+    assert one["votes"] == {"against": 1, "for": 0, "abstain": 0}
+    assert one["vote_list"][0]["reason"] == "too low"
+    assert one["actions"][0]["target"] == history.membership.address
+    active = client.get("/api/proposals", params={"state": "Active"}).json()["items"][0]
+    detail = client.get(f"/api/proposals/{active['proposal_id']}").json()
+    assert detail["quorum"] == 1 and detail["quorum_reached"] is True
+    assert [e["kind"] for e in detail["timeline"]] == ["created"]
+    assert history.governor.state(int(active["proposal_id"])) == 1
+
+
+def test_periods_and_event_log(client, history):
+    periods = client.get("/api/periods").json()["items"]
+    assert periods[0]["closed"] and int(periods[0]["allocation"]["funded"]) == 10**18
+    assert int(periods[0]["allocation"]["claimed"]) == history.rewards.allocation(1)["claimed"]
+    log = client.get("/api/events", params={"event": "VoteCast", "limit": 3}).json()
+    assert len(log["items"]) == 3 and log["total"] > 3
+    assert all(item["tx_hash"].startswith("0x") for item in log["items"])
+
+
+@pytest.mark.parametrize(
+    "path,status,needle",
+    [
+        ("/api/members/0x1234", 400, "not an Ethereum address"),
+        ("/api/members/0x000000000000000000000000000000000000dEaD", 404, "never been a member"),
+        ("/api/members?status=royal", 400, "status must be one of"),
+        ("/api/members?limit=100000", 422, "limit"),
+        ("/api/proposals/abc", 400, "decimal number"),
+        ("/api/proposals/12345", 404, "no proposal 12345"),
+        ("/api/proposals?state=Won", 400, "state must be one of"),
+    ],
+)
+def test_bad_input_gets_a_4xx_with_a_clear_message(client, path, status, needle):
+    r = client.get(path)
+    assert r.status_code == status
+    assert needle in r.json()["detail"]
