@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import threading
+
 from fastapi import FastAPI
 
 from api import errors
-from api.routers import read
+from api.routers import read, relay
 from dao.config import Settings
 
 
@@ -26,6 +28,17 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     except DeploymentError:
         app.state.deployment = None
     app.state.settings = settings
+    app.state.w3 = _web3(settings)
+    app.state.relay_limiter = relay.RateLimiter(settings.relay_rate_per_hour)
+    app.state.relay_ip_limiter = relay.RateLimiter(settings.relay_rate_per_hour * 10)
+    app.state.relay_lock = threading.Lock()
     errors.install(app)
     app.include_router(read.router)
+    app.include_router(relay.router)
     return app
+
+
+def _web3(settings: Settings):  # type: ignore[no-untyped-def]
+    from web3 import HTTPProvider, Web3
+
+    return Web3(HTTPProvider(settings.rpc_url, request_kwargs={"timeout": 15}))

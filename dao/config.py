@@ -30,6 +30,10 @@ class Settings:
     max_chunk_size: int = field(
         default_factory=lambda: int(os.environ.get("MAX_CHUNK_SIZE", "10000"))
     )
+    # private key of the account that pays the gas of relayed ballots (API); empty = no relay
+    relayer_key: str = field(default_factory=lambda: os.environ.get("RELAYER_PRIVATE_KEY", ""), repr=False)
+    # relayed ballots accepted per voter address per hour
+    relay_rate_per_hour: int = field(default_factory=lambda: int(os.environ.get("RELAY_RATE_PER_HOUR", "20")))
     # seconds between polls with --follow
     poll_interval: float = field(
         default_factory=lambda: float(os.environ.get("POLL_INTERVAL", "2"))
