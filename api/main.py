@@ -7,7 +7,7 @@ import threading
 from fastapi import FastAPI
 
 from api import errors
-from api.routers import read, relay
+from api.routers import read, relay, tx
 from dao.config import Settings
 
 
@@ -35,6 +35,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     errors.install(app)
     app.include_router(read.router)
     app.include_router(relay.router)
+    app.include_router(tx.router)
     return app
 
 

@@ -1,0 +1,129 @@
+"""Unsigned transactions for wallet actions, so clients need no ABI of their own: the wallet
+signs and sends `{to, value, data, chainId}` (eth_sendTransaction)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Request
+from pydantic import BaseModel, Field
+from web3 import Web3
+
+from api.deps import checksum
+from api.errors import BadRequest, Unavailable
+
+router = APIRouter(prefix="/api/tx", tags=["transactions"])
+
+Uint = Field(pattern=r"^[0-9]{1,78}$")
+
+
+class Join(BaseModel):
+    shares: int = Field(ge=1, le=2**32 - 1)
+
+
+class Claim(BaseModel):
+    period_id: int = Field(ge=1)
+
+
+class Vote(BaseModel):
+    proposal_id: str = Uint
+    support: int = Field(ge=0, le=2)
+    reason: str = Field(default="", max_length=2000)
+
+
+class Action(BaseModel):
+    target: str
+    value: str = Field(default="0", pattern=r"^[0-9]{1,78}$")
+    calldata: str = Field(default="0x", pattern=r"^0x([0-9a-fA-F]{2})*$")
+
+
+class Proposal(BaseModel):
+    actions: list[Action] = Field(min_length=1, max_length=20)
+    description: str = Field(min_length=1, max_length=20000)
+
+
+def _contracts(request: Request) -> tuple[Web3, Any]:
+    w3, deployment = request.app.state.w3, request.app.state.deployment
+    if w3 is None or deployment is None:
+        raise Unavailable("transactions need a chain connection and a deployment file")
+    return w3, deployment
+
+
+def _tx(w3: Web3, call: Any, value: int = 0) -> dict[str, Any]:
+    return {
+        "to": call.address,
+        "value": hex(value),
+        "data": call._encode_transaction_data(),
+        "chainId": w3.eth.chain_id,
+    }
+
+
+def _proposal_args(body: Proposal) -> tuple[list[str], list[int], list[bytes], str]:
+    targets = [checksum(a.target) for a in body.actions]
+    return (
+        targets,
+        [int(a.value) for a in body.actions],
+        [bytes.fromhex(a.calldata[2:]) for a in body.actions],
+        body.description,
+    )
+
+
+@router.post("/join")
+def join(body: Join, request: Request) -> dict[str, Any]:
+    """Join with `shares` shares (value = shares x share price, for an ETH co-op)."""
+    w3, d = _contracts(request)
+    m = d.contract(w3, "membership")
+    price = m.functions.sharePrice().call()
+    if m.functions.asset().call() != "0x" + "00" * 20:
+        raise BadRequest(
+            "this co-op's shares are paid in an ERC-20: approve the membership contract first"
+        )
+    return _tx(w3, m.functions.join(body.shares), body.shares * price)
+
+
+@router.post("/vote")
+def vote(body: Vote, request: Request) -> dict[str, Any]:
+    """Cast a vote from the wallet (castVoteWithReason)."""
+    w3, d = _contracts(request)
+    g = d.contract(w3, "governor")
+    return _tx(w3, g.functions.castVoteWithReason(int(body.proposal_id), body.support, body.reason))
+
+
+@router.post("/propose")
+def propose(body: Proposal, request: Request) -> dict[str, Any]:
+    """Propose a list of calls (target, value, calldata) with a description."""
+    w3, d = _contracts(request)
+    return _tx(w3, d.contract(w3, "governor").functions.propose(*_proposal_args(body)))
+
+
+@router.post("/queue")
+def queue(body: Proposal, request: Request) -> dict[str, Any]:
+    """Queue a succeeded proposal in the timelock (same actions and description as proposed)."""
+    w3, d = _contracts(request)
+    targets, values, calldatas, description = _proposal_args(body)
+    return _tx(
+        w3,
+        d.contract(w3, "governor").functions.queue(
+            targets, values, calldatas, Web3.keccak(text=description)
+        ),
+    )
+
+
+@router.post("/execute")
+def execute(body: Proposal, request: Request) -> dict[str, Any]:
+    """Execute a queued proposal once the timelock delay has passed."""
+    w3, d = _contracts(request)
+    targets, values, calldatas, description = _proposal_args(body)
+    return _tx(
+        w3,
+        d.contract(w3, "governor").functions.execute(
+            targets, values, calldatas, Web3.keccak(text=description)
+        ),
+    )
+
+
+@router.post("/claim")
+def claim(body: Claim, request: Request) -> dict[str, Any]:
+    """Claim one's rewards of a period."""
+    w3, d = _contracts(request)
+    return _tx(w3, d.contract(w3, "rewards").functions.claim(body.period_id))
