@@ -53,15 +53,24 @@ DEMO_PORT := 8545
 
 # A local chain that lives until Ctrl-C, with a demo co-op deployed and seeded on it.
 demo: setup
-	@if (exec 3<>/dev/tcp/127.0.0.1/$(DEMO_PORT)) 2>/dev/null; then \
-		echo "port $(DEMO_PORT) is in use (another chain or test run?): stop it first"; exit 1; fi
+	@for port in $(DEMO_PORT) 8000; do if (exec 3<>/dev/tcp/127.0.0.1/$$port) 2>/dev/null; then \
+		echo "port $$port is in use (another demo or test run?): stop it first"; exit 1; fi; done
 	@set -e; \
 	anvil --port $(DEMO_PORT) --block-base-fee-per-gas 0 --gas-limit 30000000 --silent & ANVIL=$$!; \
 	stop() { kill $$ANVIL 2>/dev/null || true; wait $$ANVIL 2>/dev/null || true; }; \
 	trap stop EXIT; trap 'stop; echo; echo "demo stopped"; exit 0' INT TERM; \
 	for i in $$(seq 50); do (exec 3<>/dev/tcp/127.0.0.1/$(DEMO_PORT)) 2>/dev/null && break; sleep 0.1; done; \
 	$(BIN)/brownie run scripts/demo.py --network development; \
-	echo; echo "Local chain: http://127.0.0.1:$(DEMO_PORT) (chain id 31337). Ctrl-C to stop."; \
+	rm -f demo.db demo.db-wal demo.db-shm; \
+	export DATABASE_URL=sqlite:///$(CURDIR)/demo.db RPC_URL=http://127.0.0.1:$(DEMO_PORT) \
+		DEPLOYMENT_FILE=$(CURDIR)/deployments/development.json POLL_INTERVAL=1 \
+		RELAYER_PRIVATE_KEY=0x4bbbf85ce3377467afe5d46f804f221813b2bb87f24d81f60f1fcdbf7cbf4356; \
+	$(BIN)/coop index --quiet; \
+	$(BIN)/coop index --follow --quiet & INDEXER=$$!; \
+	$(BIN)/uvicorn --factory api.main:create_app --host 127.0.0.1 --port 8000 --log-level warning & API=$$!; \
+	stop() { kill $$API $$INDEXER $$ANVIL 2>/dev/null || true; wait 2>/dev/null || true; }; \
+	echo; echo "Local chain: http://127.0.0.1:$(DEMO_PORT) (chain id 31337)"; \
+	echo "API and docs: http://127.0.0.1:8000/docs   (the index follows the chain; Ctrl-C stops everything)"; \
 	wait $$ANVIL
 
 test: setup

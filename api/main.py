@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 
 from fastapi import FastAPI
+from fastapi.responses import RedirectResponse
 
 from api import errors
 from api.routers import read, relay, tx
@@ -36,6 +37,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(read.router)
     app.include_router(relay.router)
     app.include_router(tx.router)
+
+    @app.get("/", include_in_schema=False)
+    def home() -> RedirectResponse:
+        return RedirectResponse("/docs")
+
     return app
 
 
