@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Request
 from sqlmodel import col, func, select
 
 from api.deps import QuorumDep, SessionDep, checksum
@@ -276,3 +276,57 @@ def events(
             for r in rows
         ],
     }
+
+
+STATUTES = [
+    # (setting name in the index, contract role, view function, unit)
+    ("sharePrice", "membership", "sharePrice", "wei"),
+    ("shareCap", "membership", "shareCap", "shares"),
+    ("admissionPolicy", "membership", "admissionPolicy", "policy"),
+    ("redemptionNotice", "membership", "redemptionNotice", "seconds"),
+    ("quorumNumerator", "governor", "quorumNumerator", "percent"),
+    ("votingDelay", "governor", "votingDelay", "blocks"),
+    ("votingPeriod", "governor", "votingPeriod", "blocks"),
+    ("timelockDelay", "timelock", "getMinDelay", "seconds"),
+    ("minReserveBps", "rewards", "minReserveBps", "bps"),
+    ("interestCapBps", "rewards", "interestCapBps", "bps"),
+]
+
+
+@router.get("/statutes", tags=["co-op"])
+def statutes(session: SessionDep, request: Request) -> dict[str, Any]:
+    """The rules the contracts enforce now, each with its history of changes and the proposal
+    that made each change."""
+    w3, deployment = request.app.state.w3, request.app.state.deployment
+    executed = {
+        e.tx_hash: e.proposal_id
+        for e in session.exec(select(t.ProposalEvent).where(t.ProposalEvent.kind == "executed"))
+    }
+    items = []
+    for name, role, view, unit in STATUTES:
+        current: Any = None
+        if w3 is not None and deployment is not None:
+            try:
+                current = str(getattr(deployment.contract(w3, role).functions, view)().call())
+            except Exception:  # noqa: BLE001  (chain unreachable: history only)
+                current = None
+        changes = session.exec(
+            select(t.SettingChange)
+            .where(t.SettingChange.name == name)
+            .order_by(col(t.SettingChange.block_number), col(t.SettingChange.log_index))
+        ).all()
+        history = [
+            {
+                "old": c.old_value,
+                "new": c.new_value,
+                "proposal_id": executed.get(c.tx_hash),
+                **_ref(c),
+            }
+            for c in changes
+        ]
+        if current is None and history:
+            current = history[-1]["new"]
+        items.append(
+            {"name": name, "contract": role, "unit": unit, "value": current, "history": history}
+        )
+    return {"items": items}

@@ -90,3 +90,29 @@ def test_bad_input_gets_a_4xx_with_a_clear_message(client, path, status, needle)
     r = client.get(path)
     assert r.status_code == status
     assert needle in r.json()["detail"]
+
+
+def test_statutes_with_their_history_linked_to_proposals(history, engine, db_url):
+    from brownie import chain
+
+    from tests.conftest import Gov
+    from tests.indexer.conftest import rpc_url
+
+    m = history.membership
+    Gov(history).pass_(
+        accounts[1], [(m, 0, m.setShareCap.encode_input(42))], [accounts[1], accounts[3]], "Cap 42"
+    )
+    chain.mine()
+    make_indexer(history, engine).sync()
+    app = create_app(
+        Settings(database_url=db_url, deployment_file=history.deployment_file, rpc_url=rpc_url())
+    )
+    with TestClient(app) as c:
+        items = {i["name"]: i for i in c.get("/api/statutes").json()["items"]}
+    cap = items["shareCap"]
+    assert cap["value"] == "42"
+    assert [h["new"] for h in cap["history"]] == ["100", "42"]  # set at deployment, then by vote
+    assert cap["history"][0]["proposal_id"] is None
+    assert cap["history"][1]["proposal_id"] is not None
+    assert items["timelockDelay"]["value"] == str(history.timelock.getMinDelay())
+    assert items["quorumNumerator"]["value"] == "25"
