@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import threading
+from pathlib import Path
 
 from fastapi import FastAPI
-from fastapi.responses import RedirectResponse
+from fastapi.responses import FileResponse
+from fastapi.staticfiles import StaticFiles
 
 from api import errors
-from api.routers import read, relay, tx
+from api.routers import audit, read, relay, tx
 from dao.config import Settings
+
+WEB = Path(__file__).resolve().parent / "web"
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -37,10 +41,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(read.router)
     app.include_router(relay.router)
     app.include_router(tx.router)
+    app.include_router(audit.router)
+
+    app.mount("/web", StaticFiles(directory=WEB), name="web")
 
     @app.get("/", include_in_schema=False)
-    def home() -> RedirectResponse:
-        return RedirectResponse("/docs")
+    def home() -> FileResponse:
+        return FileResponse(WEB / "index.html")
 
     return app
 

@@ -127,3 +127,70 @@ def claim(body: Claim, request: Request) -> dict[str, Any]:
     """Claim one's rewards of a period."""
     w3, d = _contracts(request)
     return _tx(w3, d.contract(w3, "rewards").functions.claim(body.period_id))
+
+
+class RecordPoints(BaseModel):
+    period_id: int = Field(ge=1)
+    accounts: list[str] = Field(min_length=1, max_length=500)
+    points: list[str] = Field(min_length=1, max_length=500)
+    reason: str = Field(
+        default="", max_length=2000, description="kept off chain; only its hash is recorded"
+    )
+
+
+class ClosePeriod(BaseModel):
+    period_id: int = Field(ge=1)
+
+
+class AllocationProposal(BaseModel):
+    period_id: int = Field(ge=1)
+    amount: str = Field(pattern=r"^[0-9]{1,78}$", description="wei, paid from the treasury")
+    reserve_bps: int = Field(ge=0, le=10000)
+    interest_bps: int = Field(ge=0, le=10000)
+    claim_days: int = Field(ge=1, le=3650)
+    description: str = Field(min_length=1, max_length=20000)
+
+
+@router.post("/record-points")
+def record_points(body: RecordPoints, request: Request) -> dict[str, Any]:
+    """Treasurer: record patronage / contribution points for a batch of accounts."""
+    if len(body.accounts) != len(body.points) or not all(p.isdigit() for p in body.points):
+        raise BadRequest(
+            "accounts and points must be lists of the same length, points whole numbers"
+        )
+    w3, d = _contracts(request)
+    reason_hash = Web3.keccak(text=body.reason) if body.reason else b"\x00" * 32
+    call = d.contract(w3, "rewards").functions.recordPoints(
+        body.period_id,
+        [checksum(a) for a in body.accounts],
+        [int(p) for p in body.points],
+        reason_hash,
+    )
+    return _tx(w3, call)
+
+
+@router.post("/close-period")
+def close_period(body: ClosePeriod, request: Request) -> dict[str, Any]:
+    """Treasurer: close a fiscal period (capital is counted as of the block before)."""
+    w3, d = _contracts(request)
+    return _tx(w3, d.contract(w3, "rewards").functions.closePeriod(body.period_id))
+
+
+@router.post("/allocation-proposal")
+def allocation_proposal(body: AllocationProposal, request: Request) -> dict[str, Any]:
+    """Treasurer: a proposal that pays `amount` from the treasury into a closed period's
+    allocation; returns the propose transaction and the proposal's actions."""
+    w3, d = _contracts(request)
+    rewards = d.contract(w3, "rewards")
+    calldata = rewards.functions.allocate(
+        body.period_id,
+        int(body.amount),
+        body.reserve_bps,
+        body.interest_bps,
+        body.claim_days * 86400,
+    )._encode_transaction_data()
+    actions = [Action(target=rewards.address, value=body.amount, calldata=calldata)]
+    proposal = Proposal(actions=actions, description=body.description)
+    out = _tx(w3, d.contract(w3, "governor").functions.propose(*_proposal_args(proposal)))
+    out["actions"] = [a.model_dump() for a in actions]
+    return out

@@ -1,0 +1,256 @@
+// The co-op's web page: plain JavaScript, no framework, no CDN. Talks to the API of the same
+// origin, and to the member's wallet through EIP-1193 (window.ethereum). The API builds every
+// transaction and ballot, so this page needs no ABI.
+"use strict";
+
+const state = { lang: "en", messages: {}, account: null, view: "member" };
+const $ = (id) => document.getElementById(id);
+
+// ------------------------------------------------------------------ i18n
+function t(key, params = {}) {
+  const template = state.messages[key] ?? key;
+  return template.replace(/\{(\w+)\}/g, (_, name) => (name in params ? String(params[name]) : `{${name}}`));
+}
+
+async function setLanguage(lang) {
+  const chosen = ["en", "fr"].includes(lang) ? lang : "en";
+  state.messages = await (await fetch(`/web/i18n/${chosen}.json`)).json();
+  state.lang = chosen;
+  document.documentElement.lang = chosen;
+  $("lang").value = chosen;
+  localStorage.setItem("lang", chosen);
+  document.querySelectorAll("[data-i18n]").forEach((el) => { el.textContent = t(el.dataset.i18n); });
+  document.title = t("title");
+  await render();
+}
+
+// ------------------------------------------------------------------ helpers
+function eth(wei) {
+  const value = BigInt(wei ?? 0);
+  const whole = value / 10n ** 18n;
+  const frac = (value % 10n ** 18n).toString().padStart(18, "0").replace(/0+$/, "").slice(0, 6);
+  return frac ? `${whole}.${frac}` : `${whole}`;
+}
+
+function toWei(text) {
+  const [whole, frac = ""] = String(text).trim().split(".");
+  if (!/^\d+$/.test(whole || "0") || !/^\d*$/.test(frac) || frac.length > 18) throw new Error(`not an amount: ${text}`);
+  return (BigInt(whole || "0") * 10n ** 18n + BigInt(frac.padEnd(18, "0") || "0")).toString();
+}
+
+function say(message, isError = false) {
+  const el = $("status");
+  el.textContent = message;
+  el.className = isError ? "bad" : "";
+}
+
+async function api(path, body) {
+  const response = await fetch(path, body === undefined ? {} : {
+    method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body),
+  });
+  const data = await response.json().catch(() => ({}));
+  if (!response.ok) throw new Error(data.detail || `${response.status} ${response.statusText}`);
+  return data;
+}
+
+function el(tag, attrs = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [key, value] of Object.entries(attrs)) {
+    if (key.startsWith("on")) node.addEventListener(key.slice(2), value);
+    else node.setAttribute(key, value);
+  }
+  for (const child of children) node.append(child);
+  return node;
+}
+
+async function guarded(action) {
+  try {
+    await action();
+  } catch (error) {
+    say(t("error", { message: error.message || String(error) }), true);
+  }
+}
+
+// ------------------------------------------------------------------ wallet
+async function connect() {
+  if (!window.ethereum) return say(t("no_wallet"), true);
+  const [account] = await window.ethereum.request({ method: "eth_requestAccounts" });
+  state.account = account;
+  $("account").textContent = t("connected", { account });
+  await render();
+}
+
+async function sendTx(tx) {
+  if (!state.account) await connect();
+  const hash = await window.ethereum.request({
+    method: "eth_sendTransaction",
+    params: [{ from: state.account, to: tx.to, value: tx.value, data: tx.data }],
+  });
+  say(t("tx.sent", { tx: hash }));
+  return hash;
+}
+
+// ------------------------------------------------------------------ member view
+async function renderSummary() {
+  const s = await api("/api/summary");
+  const items = [
+    ["summary.members", s.members], ["summary.capital", eth(s.capital)], ["summary.reserve", eth(s.reserve)],
+    ["summary.open_proposals", s.open_proposals], ["summary.indexed_block", s.indexed_block ?? "-"],
+  ];
+  $("summary").replaceChildren(...items.map(([key, value]) => el("div", {}, el("dt", {}, t(key)), el("dd", {}, String(value)))));
+}
+
+async function renderMe() {
+  if (!state.account) return $("me").replaceChildren(el("p", {}, t("me.connect_first")));
+  try {
+    const me = await api(`/api/members/${state.account}`);
+    const cur = me.current;
+    if (!cur || cur.status === "none") return $("me").replaceChildren(el("p", {}, t("me.none")));
+    $("me").replaceChildren(el("p", {}, t("me.status", { status: t(`status.${cur.status}`), shares: cur.shares, capital: eth(cur.capital) })));
+  } catch (_) {
+    $("me").replaceChildren(el("p", {}, t("me.none")));
+  }
+}
+
+function voteControls(p) {
+  const reasonId = `reason-${p.proposal_id.slice(0, 10)}`;
+  const supportId = `support-${p.proposal_id.slice(0, 10)}`;
+  const select = el("select", { id: supportId },
+    el("option", { value: "1" }, t("vote.for")), el("option", { value: "0" }, t("vote.against")),
+    el("option", { value: "2" }, t("vote.abstain")));
+  const reason = el("input", { id: reasonId, type: "text" });
+  const sign = el("button", { type: "button", onclick: () => guarded(async () => {
+    if (!state.account) await connect();
+    const support = Number(select.value);
+    const typed = await api(`/api/proposals/${p.proposal_id}/ballot?voter=${state.account}&support=${support}`);
+    const signature = await window.ethereum.request({ method: "eth_signTypedData_v4", params: [state.account, JSON.stringify(typed)] });
+    const out = await api("/api/relay/vote", { proposal_id: p.proposal_id, support, voter: state.account, signature, chain_id: typed.domain.chainId });
+    say(t("vote.relayed", { tx: out.tx_hash }));
+  }) }, t("vote.sign"));
+  const send = el("button", { type: "button", onclick: () => guarded(async () => {
+    const tx = await api("/api/tx/vote", { proposal_id: p.proposal_id, support: Number(select.value), reason: reason.value });
+    await sendTx(tx);
+  }) }, t("vote.send"));
+  return el("div", { class: "actions" },
+    el("label", { for: supportId }, t("vote.for") + " / " + t("vote.against")), select,
+    el("label", { for: reasonId }, t("vote.reason")), reason, sign, send);
+}
+
+function lifecycleControls(p) {
+  const step = p.state === "Succeeded" ? "queue" : p.state === "Queued" ? "execute" : null;
+  if (!step) return null;
+  return el("div", { class: "actions" }, el("button", { type: "button", onclick: () => guarded(async () => {
+    const detail = await api(`/api/proposals/${p.proposal_id}`);
+    const actions = detail.actions.map((a) => ({ target: a.target, value: a.value, calldata: a.calldata }));
+    await sendTx(await api(`/api/tx/${step}`, { actions, description: detail.description }));
+  }) }, t(step)));
+}
+
+async function renderProposals() {
+  const { items } = await api("/api/proposals?limit=50");
+  if (!items.length) return $("proposals").replaceChildren(el("li", {}, t("proposals.none")));
+  $("proposals").replaceChildren(...items.map((p) => {
+    const card = el("li", { "data-proposal": p.proposal_id, "data-state": p.state },
+      el("h3", {}, p.title || p.proposal_id.slice(0, 12)),
+      el("p", {}, t("proposal.state", { state: t(`state.${p.state}`) })),
+      el("p", {}, t("proposal.tally", { for: p.votes.for, against: p.votes.against, abstain: p.votes.abstain, quorum: p.quorum })));
+    if (p.state === "Active") card.append(voteControls(p));
+    const more = lifecycleControls(p);
+    if (more) card.append(more);
+    return card;
+  }));
+}
+
+async function renderRewards() {
+  const { items } = await api("/api/periods");
+  const allocated = items.filter((p) => p.allocation);
+  if (!allocated.length) return $("rewards").replaceChildren(el("li", {}, t("rewards.none")));
+  $("rewards").replaceChildren(...allocated.map((p) => el("li", {},
+    el("p", {}, t("rewards.period", { period: p.period_id, funded: eth(p.allocation.funded), claimed: eth(p.allocation.claimed) })),
+    el("button", { type: "button", onclick: () => guarded(async () => sendTx(await api("/api/tx/claim", { period_id: p.period_id }))) }, t("rewards.claim")))));
+}
+
+// ------------------------------------------------------------------ auditor and statutes
+async function renderAuditor() {
+  const { tables } = await api("/api/export");
+  $("exports").replaceChildren(...tables.map((name) => el("li", {},
+    el("a", { href: `/api/export/${name}.csv` }, `${name}.csv`), " · ", el("a", { href: `/api/export/${name}.json` }, "json"))));
+  const { items } = await api("/api/events?limit=50");
+  $("events").querySelector("tbody").replaceChildren(...items.map((e) => el("tr", {},
+    el("td", {}, String(e.block_number)), el("td", {}, `${e.contract}.${e.event}`), el("td", {}, `${e.tx_hash}#${e.log_index}`))));
+}
+
+async function runAudit() {
+  const report = await api("/api/audit");
+  $("audit").replaceChildren(
+    el("li", { class: report.ok ? "ok" : "bad" }, t(report.ok ? "audit.ok" : "audit.bad", { block: report.block })),
+    ...report.checks.map((c) => el("li", { class: c.ok ? "ok" : "bad" }, `${c.name}: ${c.summary}`)));
+}
+
+function statuteValue(s, value) {
+  if (value === null || value === undefined) return "?";
+  if (s.name === "sharePrice") return eth(value);
+  if (s.unit === "seconds") return s.name === "timelockDelay" ? (Number(value) / 3600).toString() : (Number(value) / 86400).toString();
+  if (s.unit === "bps") return (Number(value) / 100).toString();
+  if (s.name === "admissionPolicy") return t(`statute.admissionPolicy.${value}`);
+  return String(value);
+}
+
+async function renderStatutes() {
+  const { items } = await api("/api/statutes");
+  $("statute-list").replaceChildren(...items.map((s) => el("li", { "data-statute": s.name },
+    el("p", {}, t(`statute.${s.name}`, { value: statuteValue(s, s.value) })),
+    el("details", {}, el("summary", {}, t("statutes.history")), el("ul", {}, ...s.history.map((h) => el("li", {},
+      `${statuteValue(s, h.old)} → ${statuteValue(s, h.new)} · #${h.block_number} · `,
+      h.proposal_id ? t("statutes.by_proposal", { id: h.proposal_id.slice(0, 12) + "…" }) : t("statutes.at_deployment"))))))));
+}
+
+// ------------------------------------------------------------------ views
+async function render() {
+  await guarded(async () => {
+    if (state.view === "member") await Promise.all([renderSummary(), renderMe(), renderProposals(), renderRewards()]);
+    if (state.view === "auditor") await renderAuditor();
+    if (state.view === "statutes") await renderStatutes();
+  });
+}
+
+function show(view) {
+  state.view = view;
+  document.querySelectorAll("nav button").forEach((b) => b.setAttribute("aria-pressed", String(b.dataset.view === view)));
+  document.querySelectorAll(".view").forEach((s) => { s.hidden = s.id !== view; });
+  render();
+}
+
+function wireForms() {
+  $("join-form").addEventListener("submit", (e) => { e.preventDefault(); guarded(async () => {
+    await sendTx(await api("/api/tx/join", { shares: Number($("join-shares").value) }));
+    await render();
+  }); });
+  $("points-form").addEventListener("submit", (e) => { e.preventDefault(); guarded(async () => {
+    const rows = $("points-lines").value.split("\n").map((l) => l.split(",").map((x) => x.trim())).filter((r) => r[0]);
+    await sendTx(await api("/api/tx/record-points", {
+      period_id: Number($("points-period").value), accounts: rows.map((r) => r[0]), points: rows.map((r) => r[1] || "0"),
+      reason: $("points-reason").value,
+    }));
+  }); });
+  $("close-form").addEventListener("submit", (e) => { e.preventDefault(); guarded(async () => {
+    await sendTx(await api("/api/tx/close-period", { period_id: Number($("close-period").value) }));
+  }); });
+  $("alloc-form").addEventListener("submit", (e) => { e.preventDefault(); guarded(async () => {
+    await sendTx(await api("/api/tx/allocation-proposal", {
+      period_id: Number($("alloc-period").value), amount: toWei($("alloc-amount").value),
+      reserve_bps: Math.round(Number($("alloc-reserve").value) * 100), interest_bps: Math.round(Number($("alloc-interest").value) * 100),
+      claim_days: Number($("alloc-days").value), description: $("alloc-desc").value,
+    }));
+  }); });
+  $("run-audit").addEventListener("click", () => guarded(runAudit));
+}
+
+window.addEventListener("DOMContentLoaded", () => {
+  document.querySelectorAll("nav button").forEach((b) => b.addEventListener("click", () => show(b.dataset.view)));
+  $("connect").addEventListener("click", () => guarded(connect));
+  $("lang").addEventListener("change", (e) => setLanguage(e.target.value));
+  wireForms();
+  const preferred = localStorage.getItem("lang") || (navigator.language || "en").slice(0, 2);
+  setLanguage(preferred);
+});
