@@ -126,7 +126,10 @@ def ballot(
     w3, governor, membership = _chain(request)
     account = checksum(voter)
     _check_voter(governor, membership, int(proposal_id), account)
-    return _ballot(w3, governor, int(proposal_id), support, account)
+    typed = _ballot(w3, governor, int(proposal_id), support, account)
+    # uint256 as a decimal string: JSON numbers lose precision past 2**53 in JavaScript
+    typed["message"]["proposalId"] = str(typed["message"]["proposalId"])
+    return typed
 
 
 @router.post("/relay/vote", status_code=202)
