@@ -22,13 +22,17 @@ def _cell(value: Any) -> Any:
     return value
 
 
-def export_all(engine: Engine, out_dir: Path, fmt: str = "csv") -> dict[str, int]:
+def export_all(
+    engine: Engine, out_dir: Path, fmt: str = "csv", only: set[str] | None = None
+) -> dict[str, int]:
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     written: dict[str, int] = {}
     with engine.connect() as conn:
         for model in EXPORTED:
             table = model.__table__  # type: ignore[attr-defined]
+            if only is not None and table.name not in only:
+                continue
             order = [c for c in ("block_number", "log_index", "number", "id") if c in table.c]
             rows = (
                 conn.execute(select(table).order_by(*[table.c[c] for c in order])).mappings().all()
