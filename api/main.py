@@ -10,7 +10,7 @@ from fastapi.responses import FileResponse
 from fastapi.staticfiles import StaticFiles
 
 from api import errors
-from api.routers import audit, read, relay, tx
+from api.routers import audit, profile, read, relay, tx
 from dao.config import Settings
 
 WEB = Path(__file__).resolve().parent / "web"
@@ -42,6 +42,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(relay.router)
     app.include_router(tx.router)
     app.include_router(audit.router)
+    app.include_router(profile.router)
 
     app.mount("/web", StaticFiles(directory=WEB), name="web")
 

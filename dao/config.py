@@ -31,9 +31,17 @@ class Settings:
         default_factory=lambda: int(os.environ.get("MAX_CHUNK_SIZE", "10000"))
     )
     # private key of the account that pays the gas of relayed ballots (API); empty = no relay
-    relayer_key: str = field(default_factory=lambda: os.environ.get("RELAYER_PRIVATE_KEY", ""), repr=False)
+    relayer_key: str = field(
+        default_factory=lambda: os.environ.get("RELAYER_PRIVATE_KEY", ""), repr=False
+    )
     # relayed ballots accepted per voter address per hour
-    relay_rate_per_hour: int = field(default_factory=lambda: int(os.environ.get("RELAY_RATE_PER_HOUR", "20")))
+    relay_rate_per_hour: int = field(
+        default_factory=lambda: int(os.environ.get("RELAY_RATE_PER_HOUR", "20"))
+    )
+    # Sign-In with Ethereum: the domain and chain id messages must name (default: the request's
+    # Host header and the chain's id)
+    siwe_domain: str = field(default_factory=lambda: os.environ.get("SIWE_DOMAIN", ""))
+    siwe_chain_id: int = field(default_factory=lambda: int(os.environ.get("SIWE_CHAIN_ID", "0")))
     # seconds between polls with --follow
     poll_interval: float = field(
         default_factory=lambda: float(os.environ.get("POLL_INTERVAL", "2"))

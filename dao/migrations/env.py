@@ -4,7 +4,8 @@ from alembic import context
 from sqlalchemy import engine_from_config, pool
 from sqlmodel import SQLModel
 
-import dao.tables  # noqa: F401  (registers the tables)
+import dao.personal  # noqa: F401  (registers the tables)
+import dao.tables  # noqa: F401
 
 config = context.config
 target_metadata = SQLModel.metadata

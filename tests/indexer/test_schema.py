@@ -8,6 +8,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlmodel import SQLModel
 
+import dao.personal  # noqa: F401
 import dao.tables  # noqa: F401
 from dao.contracts import ABI_DIR, CONTRACTS
 

@@ -1,0 +1,154 @@
+"""Sign-In with Ethereum and the off-chain profile: only the owner reads, exports or erases it;
+erasure leaves nothing personal in the database; bad sign-ins are refused."""
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from brownie import chain
+from eth_account import Account
+from eth_account.messages import encode_defunct
+from fastapi.testclient import TestClient
+from sqlalchemy import inspect, text
+
+from api.main import create_app
+from dao.config import Settings
+from tests.indexer.conftest import rpc_url
+
+DOMAIN = "coop.example"
+
+
+@pytest.fixture
+def client(indexed_coop, db_url, engine):
+    app = create_app(
+        Settings(
+            database_url=db_url,
+            deployment_file=indexed_coop.deployment_file,
+            rpc_url=rpc_url(),
+            siwe_domain=DOMAIN,
+        )
+    )
+    with TestClient(app) as c:
+        yield c
+
+
+def _message(address, nonce, *, domain=DOMAIN, chain_id=None, issued=None, expires=None):
+    issued = issued or datetime.now(UTC)
+    lines = [
+        f"{domain} wants you to sign in with your Ethereum account:",
+        address,
+        "",
+        "Sign in to edit your co-op profile.",
+        "",
+        f"URI: https://{domain}",
+        "Version: 1",
+        f"Chain ID: {chain.id if chain_id is None else chain_id}",
+        f"Nonce: {nonce}",
+        f"Issued At: {issued.isoformat().replace('+00:00', 'Z')}",
+    ]
+    if expires is not None:
+        lines.append(f"Expiration Time: {expires.isoformat().replace('+00:00', 'Z')}")
+    return "\n".join(lines)
+
+
+def _sign(key, message):
+    return "0x" + bytes(Account.sign_message(encode_defunct(text=message), key).signature).hex()
+
+
+def _login(client, wallet, **kw):
+    nonce = client.get("/api/auth/nonce").json()["nonce"]
+    message = _message(wallet.address, nonce, **kw)
+    return client.post(
+        "/api/auth/login", json={"message": message, "signature": _sign(wallet.key, message)}
+    )
+
+
+def _auth(token):
+    return {"Authorization": f"Bearer {token}"}
+
+
+def test_only_the_owner_reads_exports_and_erases_the_profile_and_erasure_leaves_nothing(
+    client, engine
+):
+    alice, mallory = Account.create(), Account.create()
+    token = _login(client, alice).json()["token"]
+    profile = {"display_name": "Alice Martin", "contact": "alice@example.org", "consent": True}
+    r = client.put("/api/profile", json=profile, headers=_auth(token))
+    assert r.status_code == 200 and r.json()["consent_at"] > 0
+    assert client.get("/api/profile", headers=_auth(token)).json()["contact"] == "alice@example.org"
+    assert client.get("/api/profile").status_code == 401
+
+    other = _login(client, mallory).json()["token"]
+    assert client.get("/api/profile", headers=_auth(other)).status_code == 404  # sees only its own
+    assert (
+        client.delete("/api/profile", headers=_auth(other)).status_code == 204
+    )  # erases only its own
+    assert client.get("/api/profile", headers=_auth(token)).json()["display_name"] == "Alice Martin"
+
+    exported = client.get("/api/profile/export", headers=_auth(token))
+    assert exported.json()["profile"]["contact"] == "alice@example.org"
+
+    assert client.delete("/api/profile", headers=_auth(token)).status_code == 204
+    assert (
+        client.get("/api/profile", headers=_auth(token)).status_code == 401
+    )  # sessions erased too
+    with engine.connect() as conn:
+        for table in inspect(conn).get_table_names():
+            for row in conn.execute(text(f'SELECT * FROM "{table}"')):
+                flat = " ".join(str(v) for v in row)
+                assert "Alice Martin" not in flat and "alice@example.org" not in flat, table
+                assert alice.address not in flat, table
+
+
+def test_no_profile_is_stored_without_consent(client):
+    token = _login(client, Account.create()).json()["token"]
+    r = client.put(
+        "/api/profile", json={"display_name": "X", "consent": False}, headers=_auth(token)
+    )
+    assert r.status_code == 400 and "consent" in r.json()["detail"]
+
+
+def test_a_replayed_sign_in_is_refused(client):
+    wallet = Account.create()
+    nonce = client.get("/api/auth/nonce").json()["nonce"]
+    message = _message(wallet.address, nonce)
+    body = {"message": message, "signature": _sign(wallet.key, message)}
+    assert client.post("/api/auth/login", json=body).status_code == 200
+    r = client.post("/api/auth/login", json=body)
+    assert r.status_code == 401 and "nonce" in r.json()["detail"]
+
+
+@pytest.mark.parametrize(
+    "kw,needle",
+    [
+        ({"expires": datetime.now(UTC) - timedelta(minutes=1)}, "expired"),
+        ({"domain": "evil.example"}, "not for this site"),
+        ({"chain_id": 1}, "chain 1"),
+        ({"issued": datetime.now(UTC) + timedelta(hours=1)}, "future"),
+    ],
+)
+def test_bad_sign_ins_are_refused(client, kw, needle):
+    r = _login(client, Account.create(), **kw)
+    assert r.status_code == 401 and needle in r.json()["detail"]
+
+
+def test_a_message_signed_by_another_wallet_is_refused(client):
+    wallet, thief = Account.create(), Account.create()
+    nonce = client.get("/api/auth/nonce").json()["nonce"]
+    message = _message(wallet.address, nonce)
+    r = client.post(
+        "/api/auth/login", json={"message": message, "signature": _sign(thief.key, message)}
+    )
+    assert r.status_code == 401 and "not signed by" in r.json()["detail"]
+
+
+def test_malformed_sign_ins_are_refused(client):
+    assert (
+        client.post(
+            "/api/auth/login", json={"message": "hello", "signature": "0x" + "00" * 65}
+        ).status_code
+        == 400
+    )
+    assert (
+        client.post("/api/auth/login", json={"message": "hello", "signature": "0x12"}).status_code
+        == 422
+    )
