@@ -90,6 +90,37 @@ async function sendTx(tx) {
   return hash;
 }
 
+// ------------------------------------------------------------------ profile (Sign-In with Ethereum)
+async function signIn() {
+  if (!state.account) await connect();
+  const { nonce } = await api("/api/auth/nonce");
+  const chainId = parseInt(await window.ethereum.request({ method: "eth_chainId" }), 16);
+  const message = [
+    `${location.host} wants you to sign in with your Ethereum account:`, state.account, "",
+    t("profile.statement"), "", `URI: ${location.origin}`, "Version: 1", `Chain ID: ${chainId}`,
+    `Nonce: ${nonce}`, `Issued At: ${new Date().toISOString()}`,
+  ].join("\n");
+  const hex = "0x" + [...new TextEncoder().encode(message)].map((b) => b.toString(16).padStart(2, "0")).join("");
+  const signature = await window.ethereum.request({ method: "personal_sign", params: [hex, state.account] });
+  const { token } = await api("/api/auth/login", { message, signature });
+  state.token = token;
+  $("profile-form").hidden = false;
+  const response = await fetch("/api/profile", { headers: { Authorization: `Bearer ${token}` } });
+  if (response.ok) {
+    const p = await response.json();
+    $("profile-name").value = p.display_name; $("profile-contact").value = p.contact; $("profile-consent").checked = p.consent;
+  }
+}
+
+async function profileRequest(method, body) {
+  const response = await fetch("/api/profile", {
+    method, headers: { Authorization: `Bearer ${state.token}`, "Content-Type": "application/json" },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  if (!response.ok) throw new Error((await response.json().catch(() => ({}))).detail || response.statusText);
+  return response;
+}
+
 // ------------------------------------------------------------------ member view
 async function renderSummary() {
   const s = await api("/api/summary");
@@ -244,6 +275,22 @@ function wireForms() {
     }));
   }); });
   $("run-audit").addEventListener("click", () => guarded(runAudit));
+  $("signin").addEventListener("click", () => guarded(signIn));
+  $("profile-form").addEventListener("submit", (e) => { e.preventDefault(); guarded(async () => {
+    await profileRequest("PUT", { display_name: $("profile-name").value, contact: $("profile-contact").value, consent: $("profile-consent").checked });
+    say(t("profile.saved"));
+  }); });
+  $("profile-export").addEventListener("click", () => guarded(async () => {
+    const response = await fetch("/api/profile/export", { headers: { Authorization: `Bearer ${state.token}` } });
+    const url = URL.createObjectURL(await response.blob());
+    el("a", { href: url, download: "my-coop-data.json" }).click();
+  }));
+  $("profile-erase").addEventListener("click", () => guarded(async () => {
+    await profileRequest("DELETE");
+    $("profile-name").value = ""; $("profile-contact").value = ""; $("profile-consent").checked = false;
+    $("profile-form").hidden = true; state.token = null;
+    say(t("profile.erased"));
+  }));
 }
 
 window.addEventListener("DOMContentLoaded", () => {

@@ -191,10 +191,27 @@ def test_every_field_has_a_label_and_the_page_fits_a_phone(site, browser):
     page.wait_for_selector("#summary div")
     unlabeled = page.evaluate(
         """() => [...document.querySelectorAll('input, select, textarea')]
-                 .filter(e => !document.querySelector(`label[for="${e.id}"]`)).map(e => e.id || e.outerHTML)"""
+                 .filter(e => !e.closest('label') && !document.querySelector(`label[for="${e.id}"]`)).map(e => e.id || e.outerHTML)"""
     )
     assert unlabeled == []
     assert page.evaluate("document.scrollingElement.scrollWidth") <= 360
     page.keyboard.press("Tab")
     focused = page.evaluate("document.activeElement.id")
     assert focused in ("lang", "connect")
+
+
+def test_member_signs_in_keeps_a_profile_and_erases_it(site, browser):
+    url, _ = site
+    page = _page(browser, accounts[2].address)
+    page.goto(url)
+    page.get_by_role("button", name="Sign in with Ethereum").click()
+    page.wait_for_selector("#profile-form:not([hidden])")
+    page.get_by_label("Display name").fill("Bob B.")
+    page.get_by_label("Contact").fill("bob@example.org")
+    page.get_by_label("I agree that the co-op keeps this data until I erase it.").check()
+    page.get_by_role("button", name="Save").click()
+    page.wait_for_function("document.getElementById('status').textContent.length > 0")
+    assert page.locator("#status").text_content() == "Profile saved."
+    page.get_by_role("button", name="Erase my data").click()
+    page.wait_for_selector("text=Your personal data was erased.")
+    assert page.locator("#profile-form").is_hidden()
