@@ -109,8 +109,8 @@ contract CoopMembership is ICoopMembership, ReentrancyGuardTransient {
         uint256 amount = shares * s.sharePrice;
         _collect(amount);
         // Under the approval policy the very first member (the founder) is admitted at once:
-        // there is nobody yet who could approve an application.
-        if (s.policy == AdmissionPolicy.Open || _totals.latest() & _ACTIVE_MASK == 0) {
+        // nobody has ever been a member who could approve an application.
+        if (s.policy == AdmissionPolicy.Open || _lastIndex == 0) {
             _activate(msg.sender, m, shares, amount);
         } else {
             m.status = Status.Pending;

@@ -81,11 +81,13 @@ interface ICoopMembership is IERC5805 {
     // ---------------------------------------------------------------- members
     /// @notice Apply for membership with `shares` shares, paying `shares * sharePrice()` (ETH as
     /// msg.value, or the ERC-20 asset by allowance). Admits at once under the Open policy; files
-    /// a refundable application under the Approval policy (except for a founder: while the co-op
-    /// has no active member, the applicant is admitted at once).
+    /// a refundable application under the Approval policy (except for the founder: while nobody
+    /// has ever been a member, the applicant is admitted at once).
     function join(uint256 shares) external payable;
 
-    /// @notice Withdraw a pending application; the payment becomes withdrawable at once.
+    /// @notice Withdraw a pending application; the payment joins the caller's refund, withdrawable
+    /// at once unless an earlier refund of the caller is still in its notice period (the whole
+    /// refund then unlocks with it).
     function withdrawApplication() external;
 
     /// @notice Buy `shares` more shares, up to the cap per member.
@@ -98,7 +100,8 @@ interface ICoopMembership is IERC5805 {
     /// @notice End the caller's membership; all capital is withdrawable after the notice period.
     function leave() external;
 
-    /// @notice Pull the caller's refunds whose notice period has passed.
+    /// @notice Pull the caller's refund once its notice period has passed. An account has one
+    /// refund: each new amount is added to it and the whole unlocks at the latest date.
     function withdrawRefund() external;
 
     /// @notice End a suspension whose term has passed (anyone may call).

@@ -281,3 +281,11 @@ def test_deployment_writes_addresses_chain_id_and_start_block(admin, tmp_path):
 def test_unknown_deploy_parameter_is_refused(admin):
     with pytest.raises(ValueError, match="unknown co-op parameter"):
         deploy_coop(admin, sharePrice=1, deployments_dir=None)
+
+
+def test_only_the_very_first_member_skips_approval(approval_coop, alice, bob):
+    m = approval_coop.membership
+    m.join(1, {"from": alice, "value": PRICE})
+    m.leave({"from": alice})  # the co-op has no active member left
+    m.join(1, {"from": bob, "value": PRICE})
+    assert m.member(bob)["status"] == PENDING  # still needs a vote: no second founder

@@ -10,11 +10,13 @@ contracts' views with the model and check solvency.
 Governance calls (``onlyGovernance``) are sent by impersonating the timelock through anvil rather
 than through proposals, which the deterministic governance tests cover.
 
-Timing: every sleep is a whole number of days plus one hour, and all notice periods, suspension
-terms and claim windows are whole days. With fewer than 24 sleeps per run, any two moments differ
-from a deadline by at least an hour, far more than the few seconds of wall-clock drift between the
-model's estimate of a block's timestamp and the real one, so the model and the chain always agree
-on which side of a deadline a call falls.
+Timing: every sleep is a whole number of days plus half an hour, and all notice periods,
+suspension terms and claim windows are whole days. With fewer than 48 sleeps per run, a call is
+never closer than half an hour to a deadline (unless no time at all was slept since it was set),
+far more than the few seconds of wall-clock drift between the model's estimate of a block's
+timestamp and the real one, so the model and the chain always agree on which side of a deadline a
+call falls. Views are read after a block is mined, since anvil's eth_call uses the latest block's
+timestamp.
 """
 
 from __future__ import annotations
@@ -31,24 +33,43 @@ import brownie
 import brownie.test
 import pytest
 from brownie import accounts, chain, web3
-from brownie.exceptions import VirtualMachineError
+from brownie.exceptions import TransactionError, VirtualMachineError
+from brownie.network.transaction import TransactionReceipt
 from hypothesis import strategies as st
 
-from dao.model import MAX_CLAIM_WINDOW, MAX_NOTICE, CoopModel, ModelRevert, Status
+from dao.model import (
+    MAX_CLAIM_WINDOW,
+    MAX_NOTICE,
+    ZERO_ADDRESS,
+    CoopModel,
+    ModelRevert,
+    Status,
+)
 from scripts.deploy import deploy_coop
 
 DAY = 24 * 3600
 HOUR = 3600
-PRICE = 10**16
+# An odd share price, so that capital times a rate in basis points is seldom a multiple of
+# 10_000 and every rounding in the contracts' integer math shows.
+PRICE = 10**16 + 3
 SHARE_CAP = 12
 NOTICE = 30 * DAY
 REASON = "0x" + "ab" * 32
 N_MEMBERS = 6
 
-SETTINGS = {"max_examples": 25, "stateful_step_count": 15}
-# See the module docstring: the margin argument needs fewer than 24 sleeps in a run.
-assert SETTINGS["stateful_step_count"] + 2 < 24
+SLEEP_OFFSET = HOUR // 2  # added to every sleep of whole days: see the module docstring
+SETTINGS = {"max_examples": 40, "stateful_step_count": 30}
+# At most one sleep per step: fewer than DAY / SLEEP_OFFSET sleeps keep every deadline at least
+# SLEEP_OFFSET away from any moment a call is made.
+assert SETTINGS["stateful_step_count"] < DAY // SLEEP_OFFSET
 
+SETTINGS_CHANGED = [
+    "sharePrice",
+    "shareCap",
+    "admissionPolicy",
+    "redemptionNotice",
+    "periodBudget",
+]
 GOV_FUNCTIONS = [
     "admit",
     "suspend",
@@ -101,6 +122,7 @@ def stateful_coop(admin, treasurer):
         admin,
         treasurers=[treasurer],
         deployments_dir=None,
+        share_price=PRICE,
         share_cap=SHARE_CAP,
         redemption_notice=NOTICE,
     )
@@ -131,7 +153,12 @@ class CoopStateMachine:
     st_window = st.sampled_from([DAY, 3 * DAY, 30 * DAY])
     st_fault = st.sampled_from(ALLOCATE_FAULTS)
     st_gov_fn = st.sampled_from(GOV_FUNCTIONS)
+    st_setting = st.sampled_from(SETTINGS_CHANGED)
+    st_claimers = st.lists(st.integers(0, N_MEMBERS), min_size=1, max_size=3, unique=True)
+    st_some_actors = st.lists(st.integers(0, N_MEMBERS), max_size=N_MEMBERS + 1, unique=True)
     st_fraction = st.integers(0, 5)
+    st_new_price = st.sampled_from([None, 7 * 10**15 + 1, 3, 11 * 10**15 + 1])
+    st_top_ups = st.lists(st.integers(0, 3), min_size=N_MEMBERS, max_size=N_MEMBERS)
 
     outcomes: Counter[str] = Counter()
     runs = 0
@@ -166,6 +193,9 @@ class CoopStateMachine:
         assert self.membership.balance() == 0 and self.rewards.balance() == 0
 
     def teardown_final(cls):  # noqa: N805
+        # Leave `accounts` as the other test modules expect it (accounts.at appended the timelock).
+        web3.provider.make_request("anvil_stopImpersonatingAccount", [cls.gov.address])
+        accounts.remove(cls.gov)
         print(f"\nstateful runs: {cls.runs}")
         for key, n in sorted(cls.outcomes.items()):
             print(f"  {key:<60} {n}")
@@ -179,12 +209,67 @@ class CoopStateMachine:
 
     @staticmethod
     def _sleep(days: int) -> None:
-        chain.sleep(days * DAY + HOUR)
+        chain.sleep(days * DAY + SLEEP_OFFSET)
         chain.mine()  # views (eth_call) see the latest block's timestamp, not the clock
+
+    @staticmethod
+    def _read(*calls: tuple[Any, ...]) -> list[Any]:
+        """View calls, each given as ``(contract.view, *args)``, sent as one JSON-RPC batch of
+        eth_call: the invariants read ~100 views after every step, and one round trip is ~20
+        times cheaper than as many Brownie calls (multi-value results come back as tuples)."""
+        requests = [
+            ("eth_call", [{"to": fn._address, "data": fn.encode_input(*args)}, "latest"])
+            for fn, *args in calls
+        ]
+        values = []
+        for (fn, *args), response in zip(
+            calls, web3.provider.make_batch_request(requests), strict=True
+        ):
+            if "error" in response:
+                raise AssertionError(f"{fn._name}{tuple(args)} failed: {response['error']}")
+            value = fn.decode_output(response["result"])
+            values.append(tuple(value) if isinstance(value, tuple) else value)
+        return values
 
     @staticmethod
     def _tx(sender, value: int = 0) -> dict[str, Any]:
         return {"from": sender, "value": value, "gas_price": 0}
+
+    def _send(self, send: Callable[[], Any]) -> Any:
+        """`send()`, surviving a race in Brownie's confirmation thread.
+
+        That thread reads the sender's nonce, then the receipt; now and then (under load) anvil
+        already serves the new nonce but not yet the receipt, and Brownie raises "Tx dropped
+        without known replacement" for a transaction that was in fact mined. Fetch the receipt it
+        missed, and fail (or not) exactly as Brownie does for a mined receipt.
+        """
+        try:
+            return send()
+        except TransactionError as err:
+            found = re.search(r"dropped without known replacement: (0x[0-9a-fA-F]{64})", str(err))
+            if found is None:
+                raise
+        self.outcomes["(brownie dropped-tx race recovered)"] += 1
+        web3.eth.wait_for_transaction_receipt(found.group(1), timeout=60)
+        tx = TransactionReceipt(found.group(1), silent=True, required_confs=1)
+        if tx.status == 1:
+            return tx
+        raise VirtualMachineError(
+            ValueError(
+                {
+                    "message": f"VM Exception while processing transaction: revert {tx.revert_msg}",
+                    "code": -32000,
+                    "data": {
+                        tx.txid: {
+                            "error": "revert",
+                            "program_counter": tx._revert_pc,
+                            "return": tx.return_value,
+                            "reason": tx.revert_msg,
+                        }
+                    },
+                }
+            )
+        )
 
     def _run(
         self,
@@ -201,13 +286,13 @@ class CoopStateMachine:
             expected = exc.message()
             try:
                 with brownie.reverts(revert_pattern="(?i)" + re.escape(expected)):
-                    send()
+                    self._send(send)
             except AssertionError as err:
                 raise AssertionError(f"{label}: the model expected '{expected}'; {err}") from None
             self.outcomes[f"{label}: {exc.error}"] += 1
             return Outcome(error=exc)
         try:
-            tx = send()
+            tx = self._send(send)
         except VirtualMachineError as err:
             raise AssertionError(
                 f"{label}: the model expected success, the contract reverted: {err.revert_msg}"
@@ -233,14 +318,36 @@ class CoopStateMachine:
 
     # ------------------------------------------------------------------ initial state
 
-    def initialize_members(self, shares="st_initial_shares"):
+    def initialize_coop(
+        self,
+        shares="st_initial_shares",
+        budget="st_budget",
+        entries="st_entries",
+        amount="st_amount",
+        reserve_bps="st_reserve_bps",
+        rate_bps="st_rate_bps",
+        window="st_window",
+        claimers="st_some_actors",
+        new_price="st_new_price",
+        top_ups="st_top_ups",
+    ):
+        """Some members (some of whom buy more shares at a new price, so that capital is not
+        always shares times one price and redemptions round), and a first period with points
+        whose surplus is allocated and claimed by some, so that every run goes through the whole
+        rewards cycle and starts with claims and a sweep in reach; then the second period opens."""
         for i, n in enumerate(shares):
             if n:
                 self.rule_join(i, n, 0)
-
-    def initialize_period(self, budget="st_budget", entries="st_entries"):
+        if new_price:
+            self.rule_change_setting("sharePrice", new_price, 0, 0, 0, 0, 0)
+            for i, n in enumerate(top_ups):
+                if n and shares[i]:
+                    self.rule_buy_shares(i, n, 0)
         self.rule_open_period(budget)
         self.rule_record_points(0, entries, "treasurer", 0)
+        self.rule_allocate(0, amount, reserve_bps, rate_bps, window, None, True)
+        self.rule_claim(claimers, 0)
+        self.rule_open_period(budget)
 
     # ------------------------------------------------------------------ members
 
@@ -320,29 +427,30 @@ class CoopStateMachine:
 
     # ------------------------------------------------------------------ membership governance
 
-    def rule_admit(self, member="st_member"):
+    def rule_decide_application(self, member="st_member", admit="st_wait"):
         acct = self.members[member]
-        self._run(
-            "admit",
-            lambda m, now, block: m.membership.admit(str(self.gov), str(acct), block=block),
-            lambda: self.membership.admit(acct, self._tx(self.gov)),
-        )
-
-    def rule_reject(self, member="st_member"):
-        acct = self.members[member]
-        self._run(
-            "reject",
-            lambda m, now, block: m.membership.reject(str(self.gov), str(acct), now=now),
-            lambda: self.membership.reject(acct, REASON, self._tx(self.gov)),
-        )
+        if admit:
+            self._run(
+                "admit",
+                lambda m, now, block: m.membership.admit(str(self.gov), str(acct), block=block),
+                lambda: self.membership.admit(acct, self._tx(self.gov)),
+            )
+        else:
+            self._run(
+                "reject",
+                lambda m, now, block: m.membership.reject(str(self.gov), str(acct), now=now),
+                lambda: self.membership.reject(acct, REASON, self._tx(self.gov)),
+            )
 
     def rule_warn(self, actor="st_actor"):
         acct = self.actors[actor]
-        self._run(
+        out = self._run(
             "warn",
             lambda m, now, block: m.membership.warn(str(self.gov), str(acct)),
             lambda: self.membership.warn(acct, REASON, self._tx(self.gov)),
         )
+        if out.tx:
+            assert out.tx.events["MemberWarned"]["warnings"] == out.result
 
     def rule_suspend(self, member="st_member", days="st_suspend_days"):
         acct = self.members[member]
@@ -376,33 +484,45 @@ class CoopStateMachine:
             ev = out.tx.events["MemberExpelled"]
             assert (ev["shares"], ev["amount"], ev["availableAt"]) == out.result
 
-    def rule_set_share_price(self, price="st_price"):
-        self._run(
-            "setSharePrice",
-            lambda m, now, block: m.membership.set_share_price(str(self.gov), price),
-            lambda: self.membership.setSharePrice(price, self._tx(self.gov)),
-        )
-
-    def rule_set_share_cap(self, cap="st_cap"):
-        self._run(
-            "setShareCap",
-            lambda m, now, block: m.membership.set_share_cap(str(self.gov), cap),
-            lambda: self.membership.setShareCap(cap, self._tx(self.gov)),
-        )
-
-    def rule_set_admission_policy(self, policy="st_policy"):
-        self._run(
-            "setAdmissionPolicy",
-            lambda m, now, block: m.membership.set_admission_policy(str(self.gov), policy),
-            lambda: self.membership.setAdmissionPolicy(policy, self._tx(self.gov)),
-        )
-
-    def rule_set_redemption_notice(self, notice="st_notice"):
-        self._run(
-            "setRedemptionNotice",
-            lambda m, now, block: m.membership.set_redemption_notice(str(self.gov), notice),
-            lambda: self.membership.setRedemptionNotice(notice, self._tx(self.gov)),
-        )
+    def rule_change_setting(
+        self,
+        setting="st_setting",
+        price="st_price",
+        cap="st_cap",
+        policy="st_policy",
+        notice="st_notice",
+        period="st_period",
+        budget="st_budget",
+    ):
+        """Governance changes one setting (possibly to an invalid value)."""
+        gov, g, ms = self.gov, str(self.gov), self.membership
+        if setting == "sharePrice":
+            op, send = (
+                lambda m, now, block: m.membership.set_share_price(g, price),
+                lambda: ms.setSharePrice(price, self._tx(gov)),
+            )
+        elif setting == "shareCap":
+            op, send = (
+                lambda m, now, block: m.membership.set_share_cap(g, cap),
+                lambda: ms.setShareCap(cap, self._tx(gov)),
+            )
+        elif setting == "admissionPolicy":
+            op, send = (
+                lambda m, now, block: m.membership.set_admission_policy(g, policy),
+                lambda: ms.setAdmissionPolicy(policy, self._tx(gov)),
+            )
+        elif setting == "redemptionNotice":
+            op, send = (
+                lambda m, now, block: m.membership.set_redemption_notice(g, notice),
+                lambda: ms.setRedemptionNotice(notice, self._tx(gov)),
+            )
+        else:
+            pid = self._pick_period(period)
+            op, send = (
+                lambda m, now, block: m.rewards.set_period_budget(g, pid, budget),
+                lambda: self.rewards.setPeriodBudget(pid, budget, self._tx(gov)),
+            )
+        self._run(f"set {setting}", op, send)
 
     def rule_not_governance(self, actor="st_actor", fn="st_gov_fn"):
         """Anyone but the timelock is refused by every governance function."""
@@ -460,14 +580,6 @@ class CoopStateMachine:
         if out.tx:
             assert out.tx.events["PeriodOpened"]["periodId"] == out.result
 
-    def rule_set_period_budget(self, period="st_period", budget="st_budget"):
-        pid = self._pick_period(period)
-        self._run(
-            "setPeriodBudget",
-            lambda m, now, block: m.rewards.set_period_budget(str(self.gov), pid, budget),
-            lambda: self.rewards.setPeriodBudget(pid, budget, self._tx(self.gov)),
-        )
-
     def rule_record_points(
         self, period="st_period", entries="st_entries", who="st_who", actor="st_actor"
     ):
@@ -502,8 +614,12 @@ class CoopStateMachine:
         rate_bps="st_rate_bps",
         window="st_window",
         fault="st_fault",
+        close_first="st_wait",
     ):
         pid = self._pick_period(period)
+        p = self.model.rewards.periods.get(pid)
+        if close_first and p is not None and not p.closed:
+            self.rule_close_period(period, "treasurer", 0)
         value = amount
         if fault == "zero_amount":
             amount = value = 0
@@ -530,17 +646,21 @@ class CoopStateMachine:
         )
         if out.tx:
             ev, a = out.tx.events["SurplusAllocated"], out.result
-            assert (ev["reserve"], ev["interestPool"], ev["patronagePool"]) == (
+            assert (ev["reserve"], ev["interestPool"], ev["patronagePool"], ev["deadline"]) == (
                 a.reserve,
                 a.interest_pool,
                 a.patronage_pool,
+                a.deadline,
             )
             assert a.reserve + a.interest_pool + a.patronage_pool == a.funded
 
-    def rule_claim(self, actor="st_actor", period="st_period"):
-        acct = self.actors[actor]
+    def rule_claim(self, claimers="st_claimers", period="st_period"):
+        """A few accounts claim, one after the other; each one's second claim pays nothing."""
         pid = self._pick_period(period, sorted(self.model.rewards.allocations))
+        for i in claimers:
+            self._claim(self.actors[i], pid)
 
+    def _claim(self, acct, pid: int) -> None:
         def op(m: CoopModel, now: int, block: int) -> Any:
             return m.rewards.claim(str(acct), pid, now=now)
 
@@ -559,7 +679,6 @@ class CoopStateMachine:
             c.patronage,
         )
         assert acct.balance() - before == c.amount  # gas price 0: the claim exactly
-        # A second claim pays nothing: it reverts.
         again = self._run("claim again", op, send)
         assert again.error is not None and again.error.error == "RewardsNothingToClaim"
         assert acct.balance() - before == c.amount
@@ -596,78 +715,146 @@ class CoopStateMachine:
     # ------------------------------------------------------------------ invariants
 
     def invariant_members_match_model(self):
-        """Every account's record, vote, refund and application match the model; the active
-        member count equals the votes summed."""
-        mm = self.model.membership
+        """Every account's record, vote, delegate, index, vote weight, refund and application
+        match the model; the active member count equals the votes summed."""
+        mm, ms = self.model.membership, self.membership
+        clock = chain.height - 1
+        reads = iter(
+            self._read(
+                *(
+                    call
+                    for acct in self.actors
+                    for call in (
+                        (ms.member, acct.address),
+                        (ms.getVotes, acct.address),
+                        (ms.delegates, acct.address),
+                        (ms.memberIndex, acct.address),
+                        (ms.voteWeight, acct.address, clock),
+                        (ms.refund, acct.address),
+                        (ms.application, acct.address),
+                    )
+                ),
+                (ms.memberCount,),
+            )
+        )
         votes = 0
         for acct in self.actors:
             a = str(acct)
-            assert tuple(self.membership.member(acct)) == mm.member_view(a).as_tuple(), a
-            v = self.membership.getVotes(acct)
+            view = mm.member_view(a)
+            assert next(reads) == view.as_tuple(), a
+            v = next(reads)
             assert v == mm.votes(a), a
             votes += v
-            assert tuple(self.membership.refund(acct)) == mm.refund(a), a
-            assert tuple(self.membership.application(acct)) == mm.application(a), a
-        assert self.membership.memberCount() == mm.member_count == votes
+            assert next(reads) == (a if v else ZERO_ADDRESS), a
+            assert next(reads) == view.index, a
+            weight = mm.past_votes(a, clock) if view.status == Status.ACTIVE else 0
+            assert next(reads) == (weight, view.index), a
+            assert next(reads) == mm.refund(a), a
+            assert next(reads) == mm.application(a), a
+        assert next(reads) == mm.member_count == votes
 
     def invariant_totals_are_sums(self):
-        """Total shares, total capital and the active count are the sums over the members."""
-        mm = self.model.membership
+        """Total shares, total capital and the active count are the sums over the members; the
+        settings match the model."""
+        mm, ms = self.model.membership, self.membership
         records = [mm.member(str(a)) for a in self.actors]
-        assert self.membership.totalShares() == mm.total_shares == sum(m.shares for m in records)
-        assert self.membership.totalCapital() == mm.total_capital == sum(m.capital for m in records)
+        shares, capital, liabilities, *settings = self._read(
+            (ms.totalShares,),
+            (ms.totalCapital,),
+            (ms.liabilities,),
+            (ms.sharePrice,),
+            (ms.shareCap,),
+            (ms.admissionPolicy,),
+            (ms.redemptionNotice,),
+        )
+        assert settings == [mm.share_price, mm.share_cap, mm.policy, mm.redemption_notice]
+        assert shares == mm.total_shares == sum(m.shares for m in records)
+        assert capital == mm.total_capital == sum(m.capital for m in records)
         assert mm.member_count == sum(m.status == Status.ACTIVE for m in records)
-        assert tuple(self.membership.liabilities()) == mm.liabilities()
+        assert liabilities == mm.liabilities()
 
     def invariant_membership_is_solvent(self):
         """The contract holds exactly every member's capital, held application payments and
         owed refunds."""
-        held, owed = self.membership.liabilities()
+        ms = self.membership
+        capital, (held, owed) = self._read((ms.totalCapital,), (ms.liabilities,))
         balance = self.membership.balance()
-        assert balance == self.membership.totalCapital() + held + owed
+        assert balance == capital + held + owed
         assert balance == self.model.membership.balance
 
     def invariant_voting_history(self):
-        """Checkpoints of the previous block (votes and capital, per account and in total)."""
+        """Checkpoints as of the previous block, per account and in total."""
         clock = chain.height - 1
-        if clock < 0:
-            return
-        mm = self.model.membership
-        assert self.membership.getPastTotalSupply(clock) == mm.past_total_supply(clock)
-        assert self.membership.getPastTotalCapital(clock) == mm.past_total_capital(clock)
+        mm, ms = self.model.membership, self.membership
+        reads = iter(
+            self._read(
+                (ms.getPastTotalSupply, clock),
+                (ms.getPastTotalCapital, clock),
+                *(
+                    call
+                    for acct in self.actors
+                    for call in (
+                        (ms.getPastVotes, acct.address, clock),
+                        (ms.getPastCapital, acct.address, clock),
+                    )
+                ),
+            )
+        )
+        assert next(reads) == mm.past_total_supply(clock)
+        assert next(reads) == mm.past_total_capital(clock)
         for acct in self.actors:
             a = str(acct)
-            assert self.membership.getPastVotes(acct, clock) == mm.past_votes(a, clock), a
-            assert self.membership.getPastCapital(acct, clock) == mm.past_capital(a, clock), a
+            assert next(reads) == mm.past_votes(a, clock), a
+            assert next(reads) == mm.past_capital(a, clock), a
 
     def invariant_rewards_match_model(self):
-        """Periods, allocations, points and claimable amounts match the model; no allocation
-        can pay out more than its pools; the contract holds the reserve and every unclaimed
-        pool."""
-        rm = self.model.rewards
+        """Periods, allocations, points, claimed flags and claimable amounts match the model; no
+        allocation can pay out more than its pools; the contract holds the reserve and every
+        unclaimed pool."""
+        rm, rw = self.model.rewards, self.rewards
         now = self._now()
-        assert self.rewards.periodCount() == rm.period_count
-        reserve = self.rewards.reserve()
+        pids = range(1, rm.period_count + 1)
+        calls = [
+            (rw.minReserveBps,),
+            (rw.interestCapBps,),
+            *((rw.isTreasurer, acct.address) for acct in (self.treasurer, *self.actors)),
+            (rw.periodCount,),
+            (rw.reserve,),
+            *((rw.period, pid) for pid in pids),
+            *((rw.allocation, pid) for pid in pids),
+            *((rw.points, pid, acct.address) for pid in pids for acct in self.actors),
+        ]
+        allocated = sorted(rm.allocations)
+        for pid in allocated:
+            for acct in self.actors:
+                calls += [(rw.claimable, pid, acct.address), (rw.hasClaimed, pid, acct.address)]
+        reads = iter(self._read(*calls))
+
+        assert (next(reads), next(reads)) == (rm.min_reserve_bps, rm.interest_cap_bps)
+        for acct in (self.treasurer, *self.actors):
+            assert next(reads) == rm.is_treasurer(str(acct)), str(acct)
+        count, reserve = next(reads), next(reads)
+        assert count == rm.period_count
         assert reserve == rm.reserve
+        for pid in pids:
+            assert next(reads) == rm.period_view(pid), pid
+        allocations = {pid: next(reads) for pid in pids}
+        for pid in pids:
+            assert allocations[pid] == rm.allocation_view(pid), pid
+        for pid in pids:
+            for acct in self.actors:
+                assert next(reads) == rm.points(pid, str(acct)), (pid, str(acct))
         owed_pools = 0
-        for pid in range(1, rm.period_count + 1):
-            assert tuple(self.rewards.period(pid)) == rm.period_view(pid), pid
-            if pid == rm.period_count:
-                for acct in self.actors:
-                    assert self.rewards.points(pid, acct) == rm.points(pid, str(acct))
-            alloc = self.rewards.allocation(pid)
-            assert tuple(alloc) == rm.allocation_view(pid), pid
-            if pid not in rm.allocations:
-                continue
-            funded, a_reserve, interest, patronage, claimed, _, swept, _ = alloc
+        for pid in allocated:
+            funded, a_reserve, interest, patronage, claimed, _, swept, _ = allocations[pid]
             claimable = 0
             for acct in self.actors:
                 a = str(acct)
-                owed = tuple(self.rewards.claimable(pid, acct))
+                owed = next(reads)
                 assert owed == rm.claimable(pid, a, now=now), (pid, a)
-                assert self.rewards.hasClaimed(pid, acct) == rm.has_claimed(pid, a), (pid, a)
+                assert next(reads) == rm.has_claimed(pid, a), (pid, a)
                 claimable += sum(owed)
-            assert claimed <= funded
+            assert claimed <= funded, pid
             assert claimed + claimable <= funded - a_reserve, pid
             if not swept:
                 owed_pools += interest + patronage - claimed
