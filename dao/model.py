@@ -226,7 +226,9 @@ class MembershipModel:
         amount = shares * self.share_price
         self._collect(amount, value)
         m = self.members.setdefault(account, m)
-        if self.policy == AdmissionPolicy.OPEN or self.last_index == 0:  # founder: nobody ever admitted
+        if (
+            self.policy == AdmissionPolicy.OPEN or self.last_index == 0
+        ):  # founder: nobody ever admitted
             self._activate(account, m, shares, amount, block)
         else:
             m.status = Status.PENDING
