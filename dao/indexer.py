@@ -24,7 +24,7 @@ from sqlalchemy import delete
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 from web3 import Web3
-from web3.exceptions import Web3RPCError
+from web3.exceptions import BlockNotFound, Web3RPCError
 
 from dao import tables as t
 from dao.contracts import Deployment, EventDecoder
@@ -41,6 +41,14 @@ RANGE_ERROR_HINTS = (
     "timeout",
     "timed out",
     "query returned more than",
+)
+# ...unless the provider says it is rate limiting: that is waited out like any other failure
+RATE_LIMIT_HINTS = (
+    "rate limit",
+    "rate-limit",
+    "request rate",
+    "rate exceeded",
+    "too many requests",
 )
 
 
@@ -137,11 +145,14 @@ class Indexer:
         total = 0
         start, _ = self.cursor()
         while True:
-            current, _ = self.cursor()
+            current, current_hash = self.cursor()
             if current >= target:
                 break
             frm = current + 1
             to = min(current + self.chunk, target)
+            # the range's end block before its logs: both must come from one chain, the one the
+            # index already follows
+            end = self._rpc(lambda to=to: self.w3.eth.get_block(to))
             try:
                 logs = self._get_logs(frm, to)
             except RangeTooLarge:
@@ -149,15 +160,20 @@ class Indexer:
                     raise IndexerError(
                         f"the provider refuses even a one-block range at block {frm}"
                     ) from None
-                self.chunk = max(1, self.chunk // 2)
+                # remember the refusal: a provider's limit does not move, so don't ask again
+                self.max_chunk = max(1, to - frm)
+                self.chunk = max(1, min(self.chunk // 2, self.max_chunk))
                 log.info("range %s-%s refused: trying %s blocks", frm, to, self.chunk)
                 continue
-            end = self._rpc(lambda to=to: self.w3.eth.get_block(to))
-            if not self._logs_still_canonical(logs):
+            if (
+                self._canonical_hash(to) != _hex(end["hash"])
+                or (current_hash is not None and self._canonical_hash(current) != current_hash)
+                or not self._logs_still_canonical(logs)
+            ):
                 log.warning("chain changed while reading %s-%s: re-reading", frm, to)
                 self.handle_reorg()
                 continue
-            total += self._commit(frm, to, end, logs)
+            total += self._commit(frm, to, end, logs, self._timestamps(logs, to))
             if self.chunk < self.max_chunk:
                 self.chunk = min(self.max_chunk, self.chunk * 2)
             if on_progress is not None:
@@ -208,7 +224,22 @@ class Indexer:
 
     # ------------------------------------------------------------ internals
 
-    def _commit(self, frm: int, to: int, end: Any, logs: list[dict[str, Any]]) -> int:
+    def _timestamps(self, logs: list[dict[str, Any]], to: int) -> dict[int, int]:
+        """Timestamps of the blocks with logs, from the logs or (older providers, whose logs
+        carry no blockTimestamp) from the blocks themselves."""
+        stamps: dict[int, int] = {}
+        for raw in logs:
+            number = int(raw["blockNumber"])
+            if raw.get("blockTimestamp") is not None:
+                stamps[number] = _int(raw["blockTimestamp"])
+            elif number not in stamps and number != to:
+                block = self._rpc(lambda n=number: self.w3.eth.get_block(n))
+                stamps[number] = int(block["timestamp"])
+        return stamps
+
+    def _commit(
+        self, frm: int, to: int, end: Any, logs: list[dict[str, Any]], stamps: dict[int, int]
+    ) -> int:
         with Session(self.engine) as session:
             projector = Projector(session)
             blocks: dict[int, tuple[str, int]] = {}
@@ -222,7 +253,7 @@ class Indexer:
                 role, event, args = decoded
                 number = int(raw["blockNumber"])
                 bhash = _hex(raw["blockHash"])
-                blocks[number] = (bhash, _int(raw.get("blockTimestamp")), True)
+                blocks[number] = (bhash, stamps.get(number, 0), True)
                 projector.apply(
                     Log(
                         role=role,
@@ -258,7 +289,8 @@ class Indexer:
 
     def _get_logs(self, frm: int, to: int) -> list[dict[str, Any]]:
         params = {"fromBlock": frm, "toBlock": to, "address": self.decoder.addresses}
-        return self._rpc(lambda: self.w3.eth.get_logs(params), range_errors=True)  # type: ignore[arg-type]
+        # a one-block range cannot be split: its failures are retried like any other
+        return self._rpc(lambda: self.w3.eth.get_logs(params), range_errors=to > frm)  # type: ignore[arg-type]
 
     def _logs_still_canonical(self, logs: list[dict[str, Any]]) -> bool:
         if not logs:
@@ -268,10 +300,8 @@ class Indexer:
 
     def _canonical_hash(self, number: int) -> str | None:
         try:
-            block = self._rpc(lambda: self.w3.eth.get_block(number))
-        except IndexerError:
-            raise
-        except Exception:  # block not found: the chain is shorter now
+            block = self._rpc(lambda: self.w3.eth.get_block(number), missing_ok=True)
+        except BlockNotFound:  # the chain is shorter now
             return None
         return _hex(block["hash"])
 
@@ -287,14 +317,24 @@ class Indexer:
                 return row.number
         return self.deployment.start_block - 1
 
-    def _rpc(self, call: Callable[[], Any], *, range_errors: bool = False) -> Any:
+    def _rpc(
+        self, call: Callable[[], Any], *, range_errors: bool = False, missing_ok: bool = False
+    ) -> Any:
         delay = self.backoff
         for attempt in range(self.retries + 1):
             try:
                 return call()
+            except BlockNotFound as exc:
+                if missing_ok:
+                    raise
+                error = exc
             except (Web3RPCError, ValueError) as exc:
                 message = str(exc).lower()
-                if range_errors and any(h in message for h in RANGE_ERROR_HINTS):
+                if (
+                    range_errors
+                    and any(h in message for h in RANGE_ERROR_HINTS)
+                    and not any(h in message for h in RATE_LIMIT_HINTS)
+                ):
                     raise RangeTooLarge(str(exc)) from exc
                 error = exc
             except (requests.exceptions.RequestException, OSError) as exc:

@@ -13,6 +13,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 import uuid
 from pathlib import Path
 
@@ -56,8 +57,15 @@ def db_url(request, tmp_path):
             "start it (see .ci/run) or point TEST_POSTGRES_URL at a server"
         )
     yield admin_url.set(database=name).render_as_string(hide_password=False)
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    for attempt in range(10):  # an autovacuum worker may still be attached after bulk inserts
+        try:
+            with admin.connect() as conn:
+                conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            break
+        except Exception:  # noqa: BLE001
+            if attempt == 9:
+                raise
+            time.sleep(0.5)
     admin.dispose()
 
 
