@@ -118,7 +118,7 @@ def members(
 
 
 @router.get("/members/{address}", tags=["members"])
-def member(address: str, session: SessionDep) -> dict[str, Any]:
+def member(address: str, session: SessionDep, request: Request) -> dict[str, Any]:
     """One member: shares, status, sanctions, votes, points, claims, share movements."""
     account = checksum(address)
     history = session.exec(
@@ -135,9 +135,11 @@ def member(address: str, session: SessionDep) -> dict[str, Any]:
     ).all()
     claims = session.exec(select(t.Claim).where(t.Claim.account == account)).all()
     moves = session.exec(select(t.ShareMovement).where(t.ShareMovement.account == account)).all()
+    claimable = _claimable(request, session, account)
     return {
         "account": account,
         "current": _member(history[-1]) if history else None,
+        "claimable": claimable,
         "sanctions": [
             {"kind": s.kind, "reason_hash": s.reason_hash, "until": s.until, **_ref(s)}
             for s in sanctions
@@ -159,6 +161,86 @@ def member(address: str, session: SessionDep) -> dict[str, Any]:
             for m in moves
         ],
     }
+
+
+def _claimable(request: Request, session: SessionDep, account: str) -> list[dict[str, Any]]:
+    """Rewards the account can claim now, per allocated period (from the contract's view)."""
+    w3, deployment = request.app.state.w3, request.app.state.deployment
+    if w3 is None or deployment is None:
+        return []
+    rewards = deployment.contract(w3, "rewards")
+    out = []
+    for alloc in session.exec(select(t.Allocation).order_by(col(t.Allocation.period_id))):
+        try:
+            interest, patronage = rewards.functions.claimable(alloc.period_id, account).call()
+        except Exception:  # noqa: BLE001  (chain unreachable: the index alone answers the rest)
+            return []
+        if interest or patronage:
+            out.append(
+                {
+                    "period_id": alloc.period_id,
+                    "interest": _num(interest),
+                    "patronage": _num(patronage),
+                }
+            )
+    return out
+
+
+@router.get("/contributions", tags=["rewards"])
+def contributions(
+    session: SessionDep,
+    period_id: Annotated[int | None, Query(ge=1)] = None,
+    account: str | None = None,
+    offset: Offset = 0,
+    limit: Limit = 100,
+) -> dict[str, Any]:
+    """Patronage / contribution points recorded by the treasurers."""
+    q = select(t.Points)
+    if period_id is not None:
+        q = q.where(t.Points.period_id == period_id)
+    if account is not None:
+        q = q.where(t.Points.account == checksum(account))
+    rows = session.exec(q.order_by(col(t.Points.block_number), col(t.Points.log_index))).all()
+    items = [
+        {
+            "period_id": p.period_id,
+            "account": p.account,
+            "points": _num(p.points),
+            "reason_hash": p.reason_hash,
+            **_ref(p),
+        }
+        for p in rows[offset : offset + limit]
+    ]
+    return {"total": len(rows), "items": items}
+
+
+@router.get("/claims", tags=["rewards"])
+def claims(
+    session: SessionDep,
+    period_id: Annotated[int | None, Query(ge=1)] = None,
+    account: str | None = None,
+    offset: Offset = 0,
+    limit: Limit = 100,
+) -> dict[str, Any]:
+    """Rewards claimed: interest on capital and patronage refunds."""
+    q = select(t.Claim)
+    if period_id is not None:
+        q = q.where(t.Claim.period_id == period_id)
+    if account is not None:
+        q = q.where(t.Claim.account == checksum(account))
+    rows = session.exec(q.order_by(col(t.Claim.block_number), col(t.Claim.log_index))).all()
+    items = [
+        {
+            "period_id": c.period_id,
+            "account": c.account,
+            "amount": _num(c.amount),
+            "interest": _num(c.interest),
+            "patronage": _num(c.patronage),
+            **_ref(c),
+        }
+        for c in rows[offset : offset + limit]
+    ]
+    return {"total": len(rows), "items": items}
 
 
 @router.get("/proposals", tags=["proposals"])

@@ -163,7 +163,7 @@ function voteControls(p) {
     await sendTx(tx);
   }) }, t("vote.send"));
   return el("div", { class: "actions" },
-    el("label", { for: supportId }, t("vote.for") + " / " + t("vote.against")), select,
+    el("label", { for: supportId }, t("vote.choice")), select,
     el("label", { for: reasonId }, t("vote.reason")), reason, sign, send);
 }
 

@@ -116,3 +116,33 @@ def test_statutes_with_their_history_linked_to_proposals(history, engine, db_url
     assert cap["history"][1]["proposal_id"] is not None
     assert items["timelockDelay"]["value"] == str(history.timelock.getMinDelay())
     assert items["quorumNumerator"]["value"] == "25"
+
+
+def test_contributions_claims_and_a_members_claimable_rewards(history, engine, db_url):
+    from tests.indexer.conftest import rpc_url
+
+    make_indexer(history, engine).sync()
+    app = create_app(
+        Settings(database_url=db_url, deployment_file=history.deployment_file, rpc_url=rpc_url())
+    )
+    with TestClient(app) as c:
+        points = c.get("/api/contributions", params={"period_id": 1}).json()
+        assert points["total"] == 3 and {p["points"] for p in points["items"]} == {
+            "100",
+            "300",
+            "600",
+        }
+        claims = c.get("/api/claims", params={"account": accounts[1].address}).json()["items"]
+        assert (
+            len(claims) == 1
+            and int(claims[0]["amount"])
+            == int(claims[0]["interest"]) + int(claims[0]["patronage"])
+            > 0
+        )
+        assert history.rewards.hasClaimed(1, accounts[1])
+        carol = c.get(f"/api/members/{accounts[3].address}").json()  # capital, not claimed yet
+        owed = history.rewards.claimable(1, accounts[3])
+        assert carol["claimable"] == [
+            {"period_id": 1, "interest": str(owed[0]), "patronage": str(owed[1])}
+        ]
+        assert c.get("/api/claims", params={"account": "nope"}).status_code == 400

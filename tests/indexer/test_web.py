@@ -8,6 +8,7 @@ import json
 import socket
 import threading
 import time
+from pathlib import Path
 
 import httpx
 import pytest
@@ -21,6 +22,8 @@ from dao.db import make_engine, migrate
 from tests.indexer.conftest import make_indexer, rpc_url
 
 CHROMIUM = "/usr/bin/chromium"
+# test artifacts: what the page looked like (reports/ is Brownie's reports folder, not committed)
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "reports" / "screenshots"
 CHROMIUM_ARGS = [
     "--headless",
     "--no-sandbox",
@@ -128,6 +131,8 @@ def test_member_votes_by_signing_a_relayed_ballot(site, browser, history):
     page.reload()
     page.get_by_role("button", name="Connect wallet").click()
     page.wait_for_selector("text=For 2")
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / "member-view-after-signed-vote.png"), full_page=True)
 
 
 def test_member_votes_with_a_transaction_and_a_reason(site, browser, history):
@@ -170,6 +175,8 @@ def test_statutes_in_plain_language_with_their_history(site, browser):
         "text=A decision needs the votes (for or abstain) of 25% of the members."
     )
     page.wait_for_selector("text=An adopted decision waits 48 hours before it can be executed.")
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / "statutes-view.png"), full_page=True)
 
 
 def test_auditor_runs_the_audit_and_sees_the_event_log(site, browser):
