@@ -70,7 +70,8 @@ demo: setup
 	$(BIN)/uvicorn --factory api.main:create_app --host 127.0.0.1 --port 8000 --log-level warning & API=$$!; \
 	stop() { kill $$API $$INDEXER $$ANVIL 2>/dev/null || true; wait 2>/dev/null || true; }; \
 	echo; echo "Local chain: http://127.0.0.1:$(DEMO_PORT) (chain id 31337)"; \
-	echo "API and docs: http://127.0.0.1:8000/docs   (the index follows the chain; Ctrl-C stops everything)"; \
+	echo "Web page: http://127.0.0.1:8000   API docs: http://127.0.0.1:8000/docs"; \
+	echo "(the index follows the chain; Ctrl-C stops everything)"; \
 	wait $$ANVIL
 
 test: setup
