@@ -23,6 +23,22 @@ class NotFound(ApiError):
     status = 404
 
 
+class Unauthorized(ApiError):
+    status = 401
+
+
+class Forbidden(ApiError):
+    status = 403
+
+
+class Conflict(ApiError):
+    status = 409
+
+
+class TooManyRequests(ApiError):
+    status = 429
+
+
 class Unavailable(ApiError):
     status = 503
 

@@ -78,6 +78,15 @@ def coop(admin, treasurer, tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
+def tl(coop):
+    """The timelock, impersonated (and funded), for unit tests of governance-only functions;
+    the real path through proposals is tested in test_lifecycle and test_governor."""
+    acct = accounts.at(coop.timelock.address, force=True)
+    accounts[0].transfer(acct, 100 * 10**18)
+    return acct
+
+
+@pytest.fixture(scope="module")
 def members(coop, alice, bob, carol, dave):
     """Four members holding 1, 2, 3 and 4 shares, able to vote from the next block."""
     for i, m in enumerate([alice, bob, carol, dave], start=1):

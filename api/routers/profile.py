@@ -22,7 +22,7 @@ from sqlalchemy import delete
 from sqlmodel import select
 
 from api.deps import SessionDep, checksum
-from api.errors import ApiError, BadRequest, NotFound
+from api.errors import BadRequest, NotFound, Unauthorized
 from dao.personal import MemberProfile, SiweNonce, SiweSession
 
 router = APIRouter(prefix="/api", tags=["profile"])
@@ -44,10 +44,6 @@ MESSAGE = re.compile(
     r"(?:\nRequest ID: [^\n]*)?"
     r"(?:\nResources:(?:\n- [^\n]+)*)?$"
 )
-
-
-class Unauthorized(ApiError):
-    status = 401
 
 
 class SignIn(BaseModel):

@@ -13,34 +13,13 @@ from fastapi import APIRouter, Query, Request
 from pydantic import BaseModel, Field
 
 from api.deps import checksum
-from api.errors import ApiError, BadRequest, NotFound, Unavailable
+from api.errors import BadRequest, Conflict, Forbidden, NotFound, TooManyRequests, Unavailable
 from dao.ballots import SUPPORT, ballot_typed_data, recover_signer
+from dao.queries import STATE_NAMES
 
 router = APIRouter(prefix="/api", tags=["voting"])
 
 ACTIVE = 1
-STATE_NAMES = [
-    "Pending",
-    "Active",
-    "Canceled",
-    "Defeated",
-    "Succeeded",
-    "Queued",
-    "Expired",
-    "Executed",
-]
-
-
-class Conflict(ApiError):
-    status = 409
-
-
-class Forbidden(ApiError):
-    status = 403
-
-
-class TooManyRequests(ApiError):
-    status = 429
 
 
 class RateLimiter:

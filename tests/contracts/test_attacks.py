@@ -2,19 +2,12 @@
 
 import brownie
 import pytest
-from brownie import ReentrantClaimer, accounts, chain, web3
+from brownie import ReentrantClaimer, chain, web3
 
 from tests.conftest import DAY, FOR, PRICE, sign_ballot
 
 E18 = 10**18
 ZERO = "0x" + "00" * 20
-
-
-@pytest.fixture(scope="module")
-def tl(coop):
-    acct = accounts.at(coop.timelock.address, force=True)
-    accounts[0].transfer(acct, 100 * E18)
-    return acct
 
 
 @pytest.fixture

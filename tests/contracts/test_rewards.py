@@ -2,19 +2,11 @@
 
 import brownie
 import pytest
-from brownie import accounts, chain
+from brownie import chain
 
 from tests.conftest import DAY, PRICE
 
 E18 = 10**18
-
-
-@pytest.fixture(scope="module")
-def tl(coop):
-    """The timelock, impersonated: governance calls are tested end to end in test_lifecycle."""
-    acct = accounts.at(coop.timelock.address, force=True)
-    accounts[0].transfer(acct, 100 * E18)
-    return acct
 
 
 @pytest.fixture
