@@ -13,11 +13,12 @@ STAMPS := .stamps
 export SOLCX_BINARY_PATH := $(CURDIR)/.solcx
 export PATH := $(BIN):$(PATH)
 
-.PHONY: setup demo test lint clean distclean help
+.PHONY: setup demo test bench lint clean distclean help
 
 help:
 	@echo "make demo    local chain + a demo co-op (Ctrl-C stops it)"
 	@echo "make test    install everything needed and run the whole test suite"
+	@echo "make bench   gas side by side with OpenZeppelin's Governor (writes BENCHMARKS.md)"
 	@echo "make setup   install only (.venv, npm packages, solc shim, anvil)"
 	@echo "make lint    ruff over the Python code"
 	@echo "make clean   remove build artefacts (keeps installs)"
@@ -76,6 +77,10 @@ demo: setup
 
 test: setup
 	$(BIN)/brownie test $(ARGS)
+
+# Benchmarks (not part of `make test`): results in bench/results.json, tables in BENCHMARKS.md.
+bench: setup
+	$(BIN)/brownie run scripts/bench_gas.py
 
 lint: setup
 	$(BIN)/ruff check dao api scripts tests
