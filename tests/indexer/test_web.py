@@ -119,6 +119,7 @@ def test_member_votes_by_signing_a_relayed_ballot(site, browser, history):
     page.goto(url)
     page.get_by_role("button", name="Connect wallet").click()
     page.wait_for_selector("text=Status: active")
+    page.wait_for_load_state("networkidle")
     card = page.locator('li[data-state="Active"]')
     assert card.count() == 1
     pid = int(card.get_attribute("data-proposal"))
@@ -141,6 +142,8 @@ def test_member_votes_with_a_transaction_and_a_reason(site, browser, history):
     page = _page(browser, alice)
     page.goto(url)
     page.get_by_role("button", name="Connect wallet").click()
+    page.wait_for_selector("text=Status: active")  # the views re-render once connected
+    page.wait_for_load_state("networkidle")
     card = page.locator('li[data-state="Active"]')
     pid = card.get_attribute("data-proposal")
     card.get_by_label("Reason (optional)").fill("because the server needs it")
