@@ -186,6 +186,18 @@ def _claimable(request: Request, session: SessionDep, account: str) -> list[dict
     return out
 
 
+def _by_period_and_account(
+    session: SessionDep, model: Any, period_id: int | None, account: str | None
+) -> list[Any]:
+    """Rows of `model` (Points or Claim), optionally of one period and one account, in chain order."""
+    q = select(model)
+    if period_id is not None:
+        q = q.where(model.period_id == period_id)
+    if account is not None:
+        q = q.where(model.account == checksum(account))
+    return list(session.exec(q.order_by(col(model.block_number), col(model.log_index))))
+
+
 @router.get("/contributions", tags=["rewards"])
 def contributions(
     session: SessionDep,
@@ -195,12 +207,7 @@ def contributions(
     limit: Limit = 100,
 ) -> dict[str, Any]:
     """Patronage / contribution points recorded by the treasurers."""
-    q = select(t.Points)
-    if period_id is not None:
-        q = q.where(t.Points.period_id == period_id)
-    if account is not None:
-        q = q.where(t.Points.account == checksum(account))
-    rows = session.exec(q.order_by(col(t.Points.block_number), col(t.Points.log_index))).all()
+    rows = _by_period_and_account(session, t.Points, period_id, account)
     items = [
         {
             "period_id": p.period_id,
@@ -223,12 +230,7 @@ def claims(
     limit: Limit = 100,
 ) -> dict[str, Any]:
     """Rewards claimed: interest on capital and patronage refunds."""
-    q = select(t.Claim)
-    if period_id is not None:
-        q = q.where(t.Claim.period_id == period_id)
-    if account is not None:
-        q = q.where(t.Claim.account == checksum(account))
-    rows = session.exec(q.order_by(col(t.Claim.block_number), col(t.Claim.log_index))).all()
+    rows = _by_period_and_account(session, t.Claim, period_id, account)
     items = [
         {
             "period_id": c.period_id,

@@ -15,12 +15,15 @@ import subprocess
 import sys
 import time
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 from brownie import chain, web3
 from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.exc import DBAPIError
 
 from dao.contracts import Deployment
 from dao.db import make_engine, migrate
@@ -40,10 +43,12 @@ def rpc_url() -> str:
     return web3.provider.endpoint_uri
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def db_url(request, tmp_path):
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'index.db'}"
+@contextmanager
+def fresh_database(kind: str, tmp_path: Path, stem: str) -> Iterator[str]:
+    """The URL of a new, empty database: a SQLite file, or a PostgreSQL database of its own,
+    dropped afterwards."""
+    if kind == "sqlite":
+        yield f"sqlite:///{tmp_path / f'{stem}.db'}"
         return
     admin_url = make_url(PG_ADMIN_URL)
     name = f"coop_test_{uuid.uuid4().hex[:12]}"
@@ -56,25 +61,55 @@ def db_url(request, tmp_path):
             f"PostgreSQL is needed for this test and is not reachable at {PG_ADMIN_URL} ({exc}); "
             "start it (see .ci/run) or point TEST_POSTGRES_URL at a server"
         )
-    yield admin_url.set(database=name).render_as_string(hide_password=False)
-    for attempt in range(10):  # an autovacuum worker may still be attached after bulk inserts
-        try:
-            with admin.connect() as conn:
-                conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-            break
-        except Exception:  # noqa: BLE001
-            if attempt == 9:
-                raise
-            time.sleep(0.5)
-    admin.dispose()
+    try:
+        yield admin_url.set(database=name).render_as_string(hide_password=False)
+    finally:
+        # FORCE cannot end an autovacuum worker (not our role) that a bulk insert may have started
+        for attempt in range(40):
+            try:
+                with admin.connect() as conn:
+                    conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+                break
+            except DBAPIError:
+                if attempt == 39:
+                    raise
+                time.sleep(0.25)
+        admin.dispose()
+
+
+@contextmanager
+def migrated_engine(url: str) -> Iterator[Engine]:
+    migrate(url)
+    eng = make_engine(url)
+    try:
+        yield eng
+    finally:
+        eng.dispose()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db_url(request, tmp_path):
+    with fresh_database(request.param, tmp_path, "index") as url:
+        yield url
 
 
 @pytest.fixture
 def engine(db_url):
-    migrate(db_url)
-    eng = make_engine(db_url)
-    yield eng
-    eng.dispose()
+    with migrated_engine(db_url) as eng:
+        yield eng
+
+
+@pytest.fixture
+def other_db_url(db_url, tmp_path):
+    """A second, empty database of the same kind as `db_url`, for a clean index to compare with."""
+    with fresh_database(db_url.split(":", 1)[0].split("+", 1)[0], tmp_path, "clean") as url:
+        yield url
+
+
+@pytest.fixture
+def other_engine(other_db_url):
+    with migrated_engine(other_db_url) as eng:
+        yield eng
 
 
 @pytest.fixture

@@ -10,18 +10,12 @@ import signal
 import subprocess
 import sys
 import time
-import uuid
 
 import pytest
-from sqlalchemy import create_engine as sa_create_engine
-from sqlalchemy import text
-from sqlalchemy.engine import make_url
-from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session, select
 from web3 import HTTPProvider, Web3
 
 from dao import tables as t
-from dao.db import make_engine, migrate
 from dao.indexer import Indexer
 from tests.indexer._chain import (
     Activity,
@@ -35,7 +29,6 @@ from tests.indexer._chain import (
 )
 from tests.indexer._rpc_proxy import FAULTS, FlakyRpcProxy
 from tests.indexer.conftest import (
-    PG_ADMIN_URL,
     ROOT,
     coop_cli,
     load_deployment,
@@ -49,39 +42,6 @@ def raw():
     chain = RawChain(rpc_url())
     yield chain
     chain.http.close()
-
-
-@pytest.fixture
-def other_db_url(db_url, tmp_path):
-    """A second, empty database of the same kind as `db_url`, for a clean index to compare with."""
-    if db_url.startswith("sqlite"):
-        yield f"sqlite:///{tmp_path / 'clean.db'}"
-        return
-    admin_url = make_url(PG_ADMIN_URL)
-    name = f"coop_test_{uuid.uuid4().hex[:12]}"
-    admin = sa_create_engine(admin_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    yield admin_url.set(database=name).render_as_string(hide_password=False)
-    # FORCE cannot end an autovacuum worker (not our role) that a bulk insert may have started
-    for attempt in range(40):
-        try:
-            with admin.connect() as conn:
-                conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-            break
-        except DBAPIError:
-            if attempt == 39:
-                raise
-            time.sleep(0.25)
-    admin.dispose()
-
-
-@pytest.fixture
-def other_engine(other_db_url):
-    migrate(other_db_url)
-    eng = make_engine(other_db_url)
-    yield eng
-    eng.dispose()
 
 
 def _logs(raw: RawChain, coop, to_block: int) -> list[dict]:
