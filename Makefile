@@ -79,8 +79,11 @@ test: setup
 	$(BIN)/brownie test $(ARGS)
 
 # Benchmarks (not part of `make test`): results in bench/results.json, tables in BENCHMARKS.md.
+# `make bench BENCH_SMALL=1` runs the same code with tiny sizes (the test suite's smoke run).
+BENCH_SCRIPTS := $(wildcard scripts/bench_gas.py scripts/bench_indexer.py scripts/bench_api.py)
 bench: setup
-	$(BIN)/brownie run scripts/bench_gas.py
+	@set -e; for script in $(BENCH_SCRIPTS); do \
+		echo "== $$script"; BENCH_SMALL=$(BENCH_SMALL) $(BIN)/brownie run $$script; done
 
 lint: setup
 	$(BIN)/ruff check dao api scripts tests

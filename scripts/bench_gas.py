@@ -9,20 +9,14 @@ Writes the "gas" section of bench/results.json and the gas table of BENCHMARKS.m
 
 from __future__ import annotations
 
-import json
-import platform
-import subprocess
-import time
-from pathlib import Path
 from statistics import median
 
 from brownie import CoopTimelock, RefGovernor, RefMembershipNFT, accounts, chain, web3
 
 from dao.ballots import ballot_typed_data, sign_typed_data
+from scripts._bench import footer, replace_block, table, update_results
 from scripts.deploy import deploy_coop
 
-ROOT = Path(__file__).resolve().parent.parent
-RESULTS = ROOT / "bench" / "results.json"
 PRICE = 10**16
 VOTERS = 12
 # ratio targets (co-op / reference), from the benchmark issue
@@ -134,61 +128,17 @@ def measure() -> dict:
     return {name: {"coop": coop_gas[name], "reference": ref_gas[name]} for name in coop_gas}
 
 
-def _machine() -> str:
-    cpu = next(
-        (
-            line.split(":", 1)[1].strip()
-            for line in Path("/proc/cpuinfo").read_text().splitlines()
-            if line.startswith("model name")
-        ),
-        platform.processor(),
-    )
-    return f"{platform.system()} {platform.machine()}, {cpu}"
-
-
 def write(gas: dict) -> None:
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    results = json.loads(RESULTS.read_text()) if RESULTS.exists() else {}
-    anvil = subprocess.run(
-        ["anvil", "--version"], capture_output=True, text=True
-    ).stdout.splitlines()[0]
-    results["gas"] = gas
-    results.setdefault("meta", {}).update(
-        {
-            "date": time.strftime("%Y-%m-%d"),
-            "machine": _machine(),
-            "anvil": anvil,
-            "solc": "0.8.37 (solcjs)",
-        }
-    )
-    RESULTS.write_text(json.dumps(results, indent=2) + "\n")
-    rows = [
-        "| operation | co-op gas | OpenZeppelin reference gas | ratio | target |",
-        "|---|---:|---:|---:|---:|",
-    ]
+    update_results("gas", gas)
+    rows = []
     for name, g in gas.items():
         ratio = g["coop"] / g["reference"]
         target = TARGETS.get(name)
-        mark = (
-            ""
-            if target is None
-            else (f"≤ {target:.2f} ✓" if ratio <= target else f"≤ {target:.2f} ✗")
-        )
-        rows.append(f"| {name} | {g['coop']:,} | {g['reference']:,} | {ratio:.2f} | {mark} |")
-    table = "\n".join(rows)
-    doc = ROOT / "BENCHMARKS.md"
-    text = doc.read_text() if doc.exists() else ""
-    start, end = "<!-- gas:start -->", "<!-- gas:end -->"
-    block = (
-        f"{start}\n{table}\n\nMeasured {results['meta']['date']} on {results['meta']['machine']}; "
-        f"{anvil}; solc 0.8.37 (solcjs), optimizer 10,000 runs. Command: `make bench`.\n{end}"
-    )
-    if start in text:
-        text = text[: text.index(start)] + block + text[text.index(end) + len(end) :]
-    else:
-        text = text + "\n" + block + "\n"
-    doc.write_text(text)
-    print(table)
+        mark = "" if target is None else f"≤ {target:.2f} " + ("✓" if ratio <= target else "✗")
+        rows.append([name, f"{g['coop']:,}", f"{g['reference']:,}", f"{ratio:.2f}", mark])
+    md = table(["operation", "co-op gas", "OpenZeppelin reference gas", "ratio", "target"], rows)
+    replace_block("gas", f"{md}\n\n{footer()}")
+    print(md)
 
 
 def main() -> None:

@@ -1,0 +1,87 @@
+"""Shared plumbing of `make bench`: sizes, bench/results.json and the tables in BENCHMARKS.md.
+
+Every benchmark script owns one section of bench/results.json and one block of BENCHMARKS.md
+between `<!-- NAME:start -->` and `<!-- NAME:end -->`; it rewrites only those, so the scripts can
+run one at a time or all together (`make bench`). Benchmarks report; they never pass or fail.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import shutil
+import subprocess
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = ROOT / "bench" / "results.json"
+DOC = ROOT / "BENCHMARKS.md"
+
+
+def small() -> bool:
+    """`make bench BENCH_SMALL=1`: the same code paths with tiny sizes (the CI smoke run)."""
+    return os.environ.get("BENCH_SMALL", "") not in ("", "0")
+
+
+def machine() -> str:
+    cpu = next(
+        (
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        ),
+        platform.processor(),
+    )
+    return f"{platform.system()} {platform.machine()}, {os.cpu_count()} × {cpu}"
+
+
+def anvil_version() -> str:
+    exe = shutil.which("anvil")
+    if not exe:
+        return "anvil (not found)"
+    out = subprocess.run([exe, "--version"], capture_output=True, text=True).stdout
+    return out.splitlines()[0] if out else "anvil"
+
+
+def footer(command: str = "make bench") -> str:
+    return (
+        f"Measured {time.strftime('%Y-%m-%d')} on {machine()}; {anvil_version()}; "
+        f"solc 0.8.37 (solcjs), optimizer 10,000 runs. Command: `{command}`."
+    )
+
+
+def update_results(section: str, data: dict) -> dict:
+    """Replace one section of bench/results.json (and refresh its "meta")."""
+    RESULTS.parent.mkdir(parents=True, exist_ok=True)
+    results = json.loads(RESULTS.read_text()) if RESULTS.exists() else {}
+    results[section] = data
+    results.setdefault("meta", {}).update(
+        {"date": time.strftime("%Y-%m-%d"), "machine": machine(), "anvil": anvil_version()}
+    )
+    RESULTS.write_text(json.dumps(results, indent=2) + "\n")
+    return results
+
+
+def replace_block(name: str, markdown: str) -> None:
+    """Rewrite BENCHMARKS.md between <!-- name:start --> and <!-- name:end --> (appended if new)."""
+    text = DOC.read_text() if DOC.exists() else "# Benchmarks\n"
+    start, end = f"<!-- {name}:start -->", f"<!-- {name}:end -->"
+    block = f"{start}\n{markdown.strip()}\n{end}"
+    if start in text and end in text:
+        text = text[: text.index(start)] + block + text[text.index(end) + len(end) :]
+    else:
+        text = text.rstrip("\n") + "\n\n" + block + "\n"
+    DOC.write_text(text)
+
+
+def table(header: list[str], rows: list[list], align: str | None = None) -> str:
+    """A Markdown table; `align` is one char per column, "l" or "r" (default: first l, rest r)."""
+    align = align or "l" + "r" * (len(header) - 1)
+    lines = [
+        "| " + " | ".join(header) + " |",
+        "|" + "|".join("---" if a == "l" else "---:" for a in align) + "|",
+    ]
+    lines += ["| " + " | ".join(str(c) for c in row) + " |" for row in rows]
+    return "\n".join(lines)
