@@ -18,6 +18,29 @@ contract CoopRewards is ICoopRewards, ReentrancyGuardTransient {
     uint256 private constant _BPS = 10_000;
     uint32 private constant _MIN_CLAIM_WINDOW = 1 days;
     uint32 private constant _MAX_CLAIM_WINDOW = 10 * 365 days;
+    /// @dev Top bit of an account's points word: its share of the period's allocation was claimed.
+    /// Points never reach it (a period's points fit in its uint128 budget), and a claim then
+    /// rewrites a slot it has just read instead of paying for a fresh one.
+    uint256 private constant _CLAIMED = 1 << 255;
+
+    /// @dev What `claim` needs, in three slots it reads (and one it writes): the pools; what is
+    /// left to claim with the window and snapshot; the denominators. `allocation()` returns the
+    /// interface's `Allocation` built from it.
+    struct AllocationState {
+        uint128 interestPool;
+        uint128 patronagePool;
+        // ---
+        uint128 unclaimed; // interestPool + patronagePool - claimed; a sweep moves it to the reserve
+        uint48 deadline; // unix time, last moment to claim; nonzero once allocated
+        uint48 snapshot; // the period's capital snapshot (block)
+        bool swept;
+        // ---
+        uint128 totalCapital;
+        uint128 totalPoints;
+        // ---
+        uint128 funded;
+        uint128 reserve;
+    }
 
     ICoopMembership private immutable _membership;
     address private immutable _governance;
@@ -30,9 +53,8 @@ contract CoopRewards is ICoopRewards, ReentrancyGuardTransient {
 
     mapping(address account => bool) private _treasurers;
     mapping(uint256 periodId => Period) private _periods;
-    mapping(uint256 periodId => Allocation) private _allocations;
-    mapping(uint256 periodId => mapping(address account => uint256)) private _points;
-    mapping(uint256 periodId => mapping(address account => bool)) private _claimed;
+    mapping(uint256 periodId => AllocationState) private _allocations;
+    mapping(uint256 periodId => mapping(address account => uint256)) private _points; // | _CLAIMED
 
     modifier onlyGovernance() {
         if (msg.sender != _governance) revert RewardsUnauthorized(msg.sender);
@@ -118,7 +140,7 @@ contract CoopRewards is ICoopRewards, ReentrancyGuardTransient {
         Period memory p = _periods[periodId];
         if (p.openedAt == 0) revert RewardsUnknownPeriod(periodId);
         if (!p.closed) revert RewardsPeriodStillOpen(periodId);
-        if (_allocations[periodId].funded != 0) revert RewardsAlreadyAllocated(periodId);
+        if (_allocations[periodId].deadline != 0) revert RewardsAlreadyAllocated(periodId);
         if (amount == 0) revert RewardsZeroAmount();
         if (reserveBps > _BPS) revert RewardsInvalidBps(reserveBps);
         if (reserveBps < _minReserveBps) revert RewardsReserveBelowMinimum(reserveBps, _minReserveBps);
@@ -141,15 +163,17 @@ contract CoopRewards is ICoopRewards, ReentrancyGuardTransient {
         }
         _reserve += toReserve;
         uint256 deadline = block.timestamp + claimWindow;
-        _allocations[periodId] = Allocation({
-            funded: SafeCast.toUint128(amount),
-            reserve: uint128(toReserve), // <= amount
+        _allocations[periodId] = AllocationState({
             interestPool: uint128(interestPool), // <= amount
             patronagePool: uint128(patronagePool), // <= amount
-            claimed: 0,
+            unclaimed: uint128(interestPool + patronagePool), // <= amount
             deadline: uint48(deadline),
+            snapshot: p.snapshot,
             swept: false,
-            totalCapital: totalCapital
+            totalCapital: SafeCast.toUint128(totalCapital),
+            totalPoints: p.totalPoints,
+            funded: SafeCast.toUint128(amount),
+            reserve: uint128(toReserve) // <= amount
         });
         emit SurplusAllocated(periodId, amount, toReserve, interestPool, patronagePool, totalCapital, deadline);
     }
@@ -202,25 +226,27 @@ contract CoopRewards is ICoopRewards, ReentrancyGuardTransient {
 
     /// @inheritdoc ICoopRewards
     function claim(uint256 periodId) external nonReentrant returns (uint256 amount) {
-        Allocation storage a = _allocations[periodId];
-        if (a.funded == 0) revert RewardsNotAllocated(periodId);
-        if (a.swept || block.timestamp > a.deadline) revert RewardsClaimWindowClosed(periodId, a.deadline);
-        (uint256 interest, uint256 patronage) = _owed(periodId, a, msg.sender);
+        AllocationState storage a = _allocations[periodId];
+        uint256 deadline = a.deadline;
+        if (deadline == 0) revert RewardsNotAllocated(periodId);
+        if (a.swept || block.timestamp > deadline) revert RewardsClaimWindowClosed(periodId, deadline);
+        uint256 word = _points[periodId][msg.sender];
+        (uint256 interest, uint256 patronage) = _owed(a, msg.sender, word);
         amount = interest + patronage;
         if (amount == 0) revert RewardsNothingToClaim(periodId, msg.sender);
-        _claimed[periodId][msg.sender] = true;
-        a.claimed += uint128(amount); // claims never exceed the pools, which fit in uint128
+        _points[periodId][msg.sender] = word | _CLAIMED;
+        a.unclaimed -= uint128(amount); // pro-rata shares rounded down never exceed the pools
         emit Claimed(periodId, msg.sender, amount, interest, patronage);
         _pay(msg.sender, amount);
     }
 
     /// @inheritdoc ICoopRewards
     function sweep(uint256 periodId) external returns (uint256 amount) {
-        Allocation storage a = _allocations[periodId];
-        if (a.funded == 0) revert RewardsNotAllocated(periodId);
+        AllocationState storage a = _allocations[periodId];
+        if (a.deadline == 0) revert RewardsNotAllocated(periodId);
         if (a.swept) revert RewardsAlreadySwept(periodId);
         if (block.timestamp <= a.deadline) revert RewardsClaimWindowOpen(periodId, a.deadline);
-        amount = uint256(a.interestPool) + a.patronagePool - a.claimed;
+        amount = a.unclaimed; // kept, so that `claimed` stays what members claimed
         a.swept = true;
         a.reserve += uint128(amount); // reserve + pools == funded, a uint128
         _reserve += amount;
@@ -262,22 +288,32 @@ contract CoopRewards is ICoopRewards, ReentrancyGuardTransient {
     }
 
     function allocation(uint256 periodId) external view returns (Allocation memory) {
-        return _allocations[periodId];
+        AllocationState storage a = _allocations[periodId];
+        return Allocation({
+            funded: a.funded,
+            reserve: a.reserve,
+            interestPool: a.interestPool,
+            patronagePool: a.patronagePool,
+            claimed: a.interestPool + a.patronagePool - a.unclaimed,
+            deadline: a.deadline,
+            swept: a.swept,
+            totalCapital: a.totalCapital
+        });
     }
 
     function points(uint256 periodId, address account) external view returns (uint256) {
-        return _points[periodId][account];
+        return _points[periodId][account] & ~_CLAIMED;
     }
 
     function hasClaimed(uint256 periodId, address account) external view returns (bool) {
-        return _claimed[periodId][account];
+        return _points[periodId][account] & _CLAIMED != 0;
     }
 
     /// @inheritdoc ICoopRewards
     function claimable(uint256 periodId, address account) external view returns (uint256 interest, uint256 patronage) {
-        Allocation storage a = _allocations[periodId];
-        if (a.funded == 0 || a.swept || block.timestamp > a.deadline) return (0, 0);
-        return _owed(periodId, a, account);
+        AllocationState storage a = _allocations[periodId];
+        if (a.deadline == 0 || a.swept || block.timestamp > a.deadline) return (0, 0);
+        return _owed(a, account, _points[periodId][account]);
     }
 
     function reserve() external view returns (uint256) {
@@ -287,21 +323,22 @@ contract CoopRewards is ICoopRewards, ReentrancyGuardTransient {
     // ================================================================ internals
 
     /// @dev O(1): two pro-rata shares, each rounded down, so their sum over all accounts never
-    /// exceeds the pools; the dust stays until swept into the reserve.
+    /// exceeds the pools; the dust stays until swept into the reserve. `word` is the account's
+    /// points word (points | _CLAIMED).
     function _owed(
-        uint256 periodId,
-        Allocation storage a,
-        address account
+        AllocationState storage a,
+        address account,
+        uint256 word
     ) private view returns (uint256 interest, uint256 patronage) {
-        if (_claimed[periodId][account]) return (0, 0);
+        if (word & _CLAIMED != 0) return (0, 0);
         uint256 interestPool = a.interestPool;
         if (interestPool != 0) {
-            uint256 capital = _membership.getPastCapital(account, _periods[periodId].snapshot);
+            uint256 capital = _membership.getPastCapital(account, a.snapshot);
             interest = (interestPool * capital) / a.totalCapital; // interestPool != 0 => totalCapital != 0
         }
         uint256 patronagePool = a.patronagePool;
         if (patronagePool != 0) {
-            patronage = (patronagePool * _points[periodId][account]) / _periods[periodId].totalPoints;
+            patronage = (patronagePool * word) / a.totalPoints; // patronagePool != 0 => totalPoints != 0
         }
     }
 

@@ -14,11 +14,13 @@ from statistics import median
 from brownie import CoopTimelock, RefGovernor, RefMembershipNFT, accounts, chain, web3
 
 from dao.ballots import ballot_typed_data, sign_typed_data
-from scripts._bench import footer, replace_block, table, update_results
+from scripts._bench import footer, replace_block, small, table, update_results
 from scripts.deploy import deploy_coop
 
 PRICE = 10**16
 VOTERS = 12
+CLAIM_SIZES = (10, 100, 1000)
+SMALL_CLAIM_SIZES = (2, 4, 8)  # BENCH_SMALL=1
 # ratio targets (co-op / reference), from the benchmark issue
 TARGETS = {
     "castVote": 0.75,
@@ -128,6 +130,66 @@ def measure() -> dict:
     return {name: {"coop": coop_gas[name], "reference": ref_gas[name]} for name in coop_gas}
 
 
+def _send(sender: str, to, data: str, value: int = 0) -> dict:
+    """A raw transaction from an anvil-unlocked account; raises unless it succeeded. (Brownie's
+    per-transaction bookkeeping is slow and loses track of some transactions at this volume.)"""
+    tx = {"from": sender, "to": str(to), "data": data, "value": value, "gas": 10_000_000}
+    receipt = web3.eth.wait_for_transaction_receipt(web3.eth.send_transaction(tx))
+    if receipt.status != 1:
+        raise RuntimeError(f"benchmark transaction failed: {receipt.transactionHash.hex()}")
+    return receipt
+
+
+def _admit_many(membership, count: int, start: int) -> list[str]:
+    """`count` new members through real `join` transactions, from throw-away addresses that anvil
+    funds and unlocks."""
+    data = membership.join.encode_input(1)
+    out = []
+    for i in range(start, start + count):
+        addr = web3.to_checksum_address(f"0x{0xC0_0000 + i:040x}")
+        web3.provider.make_request("anvil_setBalance", [addr, hex(10**18)])
+        web3.provider.make_request("anvil_impersonateAccount", [addr])
+        _send(addr, membership, data, PRICE)
+        out.append(addr)
+    return out
+
+
+def measure_claims(sizes=CLAIM_SIZES, claimers: int = 5) -> dict:
+    """Gas of one `claim` in a period with 10, 100 and 1,000 members, each with capital (interest
+    on capital) and points (patronage): the largest of `claimers` claims spread over the register,
+    the first claim of the period included."""
+    admin = str(accounts[0])
+    coop = deploy_coop(accounts[0], deployments_dir=None, treasurers=(admin,))
+    rewards, timelock = coop.rewards, coop.timelock.address
+    web3.provider.make_request("anvil_setBalance", [timelock, hex(10**24)])
+    web3.provider.make_request("anvil_impersonateAccount", [timelock])
+    members: list[str] = []
+    out = {}
+    for size in sizes:
+        members += _admit_many(coop.membership, size - len(members), len(members))
+        _send(timelock, rewards, rewards.openPeriod.encode_input(10**30))
+        pid = rewards.periodCount()
+        for i in range(0, len(members), 200):
+            batch = members[i : i + 200]
+            points = [100 + (j % 7) for j in range(len(batch))]
+            _send(
+                admin,
+                rewards,
+                rewards.recordPoints.encode_input(pid, batch, points, "0x" + "01" * 32),
+            )
+        web3.provider.make_request("evm_mine", [])
+        _send(admin, rewards, rewards.closePeriod.encode_input(pid))
+        web3.provider.make_request("evm_mine", [])
+        allocate = rewards.allocate.encode_input(pid, 10**18, 2000, 300, 30 * 86400)
+        _send(timelock, rewards, allocate, 10**18)
+        step = max(1, len(members) // claimers)
+        out[str(size)] = max(
+            _send(addr, rewards, rewards.claim.encode_input(pid)).gasUsed
+            for addr in members[::step][:claimers]
+        )
+    return out
+
+
 def write(gas: dict) -> None:
     update_results("gas", gas)
     rows = []
@@ -141,5 +203,19 @@ def write(gas: dict) -> None:
     print(md)
 
 
+def write_claims(claims: dict) -> None:
+    update_results("claim_gas", claims)
+    smallest, largest = min(claims.values()), max(claims.values())
+    rows = [[f"{int(n):,}", f"{g:,}", f"{g / smallest:.3f}"] for n, g in claims.items()]
+    md = table(["members in the period", "claim gas", "× the smallest"], rows)
+    verdict = (
+        f"Largest / smallest: {largest / smallest:.3f} (target ≤ 1.05), largest {largest:,} gas "
+        f"(target ≤ 60,000)."
+    )
+    replace_block("claims", f"{md}\n\n{verdict}\n\n{footer()}")
+    print(md)
+
+
 def main() -> None:
     write(measure())
+    write_claims(measure_claims(SMALL_CLAIM_SIZES if small() else CLAIM_SIZES))

@@ -84,6 +84,22 @@ def test_claim_pays_once(coop, tl, members, period):
         r.claim(period, {"from": bob})
 
 
+def test_a_claim_marks_the_claimer_without_changing_the_recorded_points(coop, tl, members, period):
+    """The claimed mark shares the points word (one slot read and rewritten per claim): the points
+    read back unchanged, an interest-only member (no points) is marked too, and `allocation()`
+    counts both claims."""
+    r = coop.rewards
+    r.allocate(period, E18, 2000, 500, 30 * DAY, {"from": tl, "value": E18})
+    alice, _, carol, _ = members
+    assert not r.hasClaimed(period, alice) and not r.hasClaimed(period, carol)
+    paid = r.claim(period, {"from": alice}).events["Claimed"]["amount"]
+    paid += r.claim(period, {"from": carol}).events["Claimed"]["amount"]  # interest only
+    assert r.hasClaimed(period, alice) and r.hasClaimed(period, carol)
+    assert r.points(period, alice) == 10 and r.points(period, carol) == 0
+    assert sum(r.claimable(period, carol)) == 0
+    assert r.allocation(period)["claimed"] == paid
+
+
 def test_reserve_share_below_the_statutory_minimum_reverts(coop, tl, period):
     with brownie.reverts(revert_pattern=r"RewardsReserveBelowMinimum: .*"):
         coop.rewards.allocate(period, E18, 500, 0, 30 * DAY, {"from": tl, "value": E18})
