@@ -194,10 +194,13 @@ class Projector:
         self._rows = {}
 
     def _add(self, table: type[SQLModel], **values: Any) -> None:
+        self._rows.setdefault(table, []).append({**self._defaults_of(table), **values})
+
+    def _defaults_of(self, table: type[SQLModel]) -> dict[str, Any]:
         defaults = self._defaults.get(table)
         if defaults is None:
             defaults = self._defaults[table] = _defaults(table)
-        self._rows.setdefault(table, []).append({**defaults, **values})
+        return defaults
 
     # ------------------------------------------------------------ membership
 
@@ -230,7 +233,7 @@ class Projector:
         if latest is None:
             return SimpleNamespace(
                 **{
-                    **self._member_defaults(),
+                    **self._defaults_of(t.MemberState),
                     "account": account,
                     "status": "none",
                     "block_number": 0,
@@ -240,12 +243,6 @@ class Projector:
                 }
             )
         return SimpleNamespace(**vars(latest))
-
-    def _member_defaults(self) -> dict[str, Any]:
-        defaults = self._defaults.get(t.MemberState)
-        if defaults is None:
-            defaults = self._defaults[t.MemberState] = _defaults(t.MemberState)
-        return defaults
 
     def _save(self, log: Log, state: SimpleNamespace) -> None:
         state.block_number, state.tx_hash, state.log_index = (
