@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
 from eth_utils import event_abi_to_log_topic, to_checksum_address
 from web3 import Web3
-from web3._utils.events import get_event_data
 
 ABI_DIR = Path(__file__).resolve().parent / "abis"
 
@@ -64,30 +64,218 @@ class Deployment:
         return w3.eth.contract(address=self.addresses[role], abi=abi(CONTRACTS[role]))
 
 
+def _bytes(value: Any) -> bytes:
+    """A log's topic or data as bytes: a JSON-RPC hex string, or bytes already."""
+    if isinstance(value, (bytes, bytearray)):
+        return bytes(value)
+    text = str(value)
+    return bytes.fromhex(text[2:] if text[:2] in ("0x", "0X") else text)
+
+
+@lru_cache(maxsize=1 << 16)
+def checksum(address: str) -> str:
+    """EIP-55 address (cached: the same accounts come back in event after event)."""
+    return to_checksum_address(address)
+
+
+def _lists(values: Any, item: Callable[[Any], Any] | None) -> list[Any]:
+    """A decoded array (a tuple, arrays of arrays nested) as web3.py gives it: lists."""
+    return [
+        _lists(v, item) if isinstance(v, tuple) else (v if item is None else item(v))
+        for v in values
+    ]
+
+
+def _normaliser(abi_type: str) -> Callable[[Any], Any] | None:
+    """What web3.py does to a decoded value of this type (checksum addresses, arrays as lists),
+    or None when it leaves it alone."""
+    item = checksum if abi_type.startswith("address") else None
+    if abi_type.endswith("]"):
+        return lambda values: _lists(values, item)
+    return item
+
+
+def _decoding_type(abi_type: str) -> str:
+    # an indexed value of a dynamic type is only its hash in a topic
+    if abi_type in ("string", "bytes") or abi_type.endswith("]") or abi_type.startswith("("):
+        return "bytes32"
+    return abi_type
+
+
+_WORD = 32
+
+
+def _word_decoder(abi_type: str) -> Callable[[bytes], Any] | None:
+    """A decoder of one 32-byte head word for a static elementary type, or None. It raises
+    ValueError on a word eth_abi would refuse (dirty padding, a value out of range)."""
+
+    def check(ok: bool) -> None:
+        if not ok:
+            raise ValueError(f"malformed {abi_type} word")
+
+    def address(w: bytes) -> str:
+        check(not any(w[:12]))
+        return "0x" + w[12:].hex()
+
+    def boolean(w: bytes) -> bool:
+        check(not any(w[:31]) and w[31] in (0, 1))
+        return w[31] == 1
+
+    if abi_type == "address":
+        return address
+    if abi_type == "bool":
+        return boolean
+    if abi_type.startswith(("uint", "int")):
+        signed = abi_type.startswith("int")
+        bits = int(abi_type[3 if signed else 4 :] or 256)
+        low, high = (-(2 ** (bits - 1)), 2 ** (bits - 1)) if signed else (0, 2**bits)
+
+        def integer(w: bytes) -> int:
+            value = int.from_bytes(w, "big", signed=signed)
+            check(low <= value < high)
+            return value
+
+        return integer
+    if abi_type.startswith("bytes") and abi_type[5:].isdigit():
+        size = int(abi_type[5:])
+
+        def fixed_bytes(w: bytes) -> bytes:
+            check(not any(w[size:]))
+            return w[:size]
+
+        return fixed_bytes
+    return None
+
+
+def _fast_decoder(types: tuple[str, ...]) -> Callable[[bytes], tuple[Any, ...]] | None:
+    """A decoder of ABI-encoded values for static elementary types, `string` and `bytes` (what
+    the co-op's events hold but for arrays), reading words and offsets directly; None when a
+    type needs eth_abi. It accepts only well-formed input: anything else (short data, an offset
+    or a length out of range, bad UTF-8) raises ValueError, and the caller asks eth_abi."""
+    parts: list[tuple[bool, Callable[[bytes], Any]]] = []
+    for abi_type in types:
+        word = _word_decoder(abi_type)
+        if word is not None:
+            parts.append((False, word))
+        elif abi_type == "string":
+            parts.append((True, lambda b: b.decode("utf-8")))
+        elif abi_type == "bytes":
+            parts.append((True, bytes))
+        else:
+            return None
+    head = _WORD * len(parts)
+
+    def decode(data: bytes) -> tuple[Any, ...]:
+        if len(data) < head:
+            raise ValueError("data shorter than its head")
+        out = []
+        for i, (dynamic, convert) in enumerate(parts):
+            w = data[i * _WORD : (i + 1) * _WORD]
+            if not dynamic:
+                out.append(convert(w))
+                continue
+            offset = int.from_bytes(w, "big")
+            if offset + _WORD > len(data):
+                raise ValueError("offset out of range")
+            length = int.from_bytes(data[offset : offset + _WORD], "big")
+            if offset + _WORD + length > len(data):
+                raise ValueError("length out of range")
+            out.append(convert(data[offset + _WORD : offset + _WORD + length]))
+        return tuple(out)
+
+    return decode
+
+
+@dataclass(frozen=True)
+class _Event:
+    role: str
+    name: str
+    topic_names: tuple[str, ...]
+    topic_types: tuple[str, ...]
+    data_names: tuple[str, ...]
+    data_types: tuple[str, ...]
+    normalisers: tuple[tuple[str, Callable[[Any], Any]], ...]
+    fast_topics: Callable[[bytes], tuple[Any, ...]] | None
+    fast_data: Callable[[bytes], tuple[Any, ...]] | None
+
+
+def _event(role: str, item: dict[str, Any]) -> _Event:
+    inputs = item["inputs"]
+    if any(i["type"].startswith("tuple") for i in inputs):
+        raise NotImplementedError(f"event {item['name']} has a struct argument")
+    indexed = [i for i in inputs if i.get("indexed")]
+    data = [i for i in inputs if not i.get("indexed")]
+    normalisers = tuple(
+        (i["name"], n)
+        for i in inputs
+        if (n := _normaliser(_decoding_type(i["type"]) if i.get("indexed") else i["type"]))
+    )
+    return _Event(
+        role=role,
+        name=item["name"],
+        topic_names=tuple(i["name"] for i in indexed),
+        topic_types=tuple(_decoding_type(i["type"]) for i in indexed),
+        data_names=tuple(i["name"] for i in data),
+        data_types=tuple(i["type"] for i in data),
+        normalisers=normalisers,
+        fast_topics=_fast_decoder(tuple(_decoding_type(i["type"]) for i in indexed)),
+        fast_data=_fast_decoder(tuple(i["type"] for i in data)),
+    )
+
+
 class EventDecoder:
-    """Decodes the logs of the deployment's contracts (one lookup per log by address and topic)."""
+    """Decodes the logs of the deployment's contracts against their ABIs with eth_abi, found by
+    address and topic0 (the same values as web3.py's event processing, without its per-log
+    formatting passes)."""
 
     def __init__(self, w3: Web3, deployment: Deployment) -> None:
         self._codec = w3.codec
-        self._events: dict[tuple[str, bytes], tuple[str, dict[str, Any]]] = {}
+        self._events: dict[tuple[str, str], _Event] = {}
         for role, address in deployment.addresses.items():
             for item in abi(CONTRACTS[role]):
-                if item["type"] == "event":
-                    self._events[(address.lower(), event_abi_to_log_topic(item))] = (role, item)
+                if item["type"] == "event" and not item.get("anonymous"):
+                    topic0 = "0x" + event_abi_to_log_topic(item).hex()
+                    self._events[(address.lower(), topic0)] = _event(role, item)
 
     @property
     def addresses(self) -> list[str]:
         return sorted({to_checksum_address(a) for a, _ in self._events})
+
+    def _decode(
+        self,
+        fast: Callable[[bytes], tuple[Any, ...]] | None,
+        types: tuple[str, ...],
+        data: bytes,
+    ) -> tuple[Any, ...]:
+        if fast is not None:
+            try:
+                return fast(data)
+            except ValueError:
+                pass  # malformed: eth_abi's decoder says how
+        return tuple(self._codec.decode(types, data))
 
     def decode(self, log: dict[str, Any]) -> tuple[str, str, dict[str, Any]] | None:
         """(contract role, event name, args) or None for a log this decoder does not know."""
         topics = log.get("topics") or []
         if not topics:
             return None
-        topic0 = bytes(topics[0])
-        found = self._events.get((str(log["address"]).lower(), topic0))
-        if found is None:
+        topic0 = "0x" + _bytes(topics[0]).hex()
+        event = self._events.get((str(log["address"]).lower(), topic0))
+        if event is None:
             return None
-        role, event_abi = found
-        data = get_event_data(self._codec, event_abi, log)
-        return role, data["event"], dict(data["args"])
+        if len(topics) - 1 != len(event.topic_types):
+            raise ValueError(
+                f"{event.name} log with {len(topics) - 1} indexed topics, expected "
+                f"{len(event.topic_types)}"
+            )
+        args: dict[str, Any] = {}
+        if event.topic_types:
+            data = b"".join(_bytes(x) for x in topics[1:])
+            values = self._decode(event.fast_topics, event.topic_types, data)
+            args.update(zip(event.topic_names, values, strict=True))
+        if event.data_types:
+            values = self._decode(event.fast_data, event.data_types, _bytes(log["data"]))
+            args.update(zip(event.data_names, values, strict=True))
+        for name, normalise in event.normalisers:
+            args[name] = normalise(args[name])
+        return event.role, event.name, args

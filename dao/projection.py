@@ -8,10 +8,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from types import SimpleNamespace
 from typing import Any
 
 from eth_utils import to_checksum_address
-from sqlmodel import Session, col, select
+from pydantic_core import PydanticUndefined
+from sqlalchemy import insert, select
+from sqlmodel import Session, SQLModel
 
 from dao import tables as t
 
@@ -75,10 +78,49 @@ SETTING_EVENTS = {
 }
 
 
+# events whose handler reads and writes the account's membership state
+MEMBER_EVENTS = frozenset(
+    {
+        "MemberApplied",
+        "ApplicationRejected",
+        "ApplicationWithdrawn",
+        "MemberJoined",
+        "SharesPurchased",
+        "RedemptionRequested",
+        "MemberLeft",
+        "MemberExpelled",
+        "RefundWithdrawn",
+        "MemberWarned",
+        "MemberSuspended",
+        "MemberReinstated",
+    }
+)
+_IN_CHUNK = 500  # accounts per IN (...) list
+
+
+def _defaults(table: type[SQLModel]) -> dict[str, Any]:
+    """A table's column defaults, so every row of a bulk insert names every column."""
+    return {
+        name: field.default
+        for name, field in table.model_fields.items()
+        if name != "id" and field.default is not PydanticUndefined
+    }
+
+
 class Projector:
+    """Turns the decoded logs of one block range into rows, written by `flush()` with one bulk
+    INSERT per table (rows are plain dicts, in log order, so each table's ids follow the chain).
+
+    Membership handlers start from the account's latest state: `apply_all` reads it for every
+    account of the range in a few queries before the first event, and later events of the range
+    find it in memory."""
+
     def __init__(self, session: Session) -> None:
         self.session = session
-        self._members: dict[str, t.MemberState] = {}
+        self._members: dict[str, SimpleNamespace] = {}
+        self._looked_up: set[str] = set()  # accounts whose rows before the range were read
+        self._rows: dict[type[SQLModel], list[dict[str, Any]]] = {}
+        self._defaults: dict[type[SQLModel], dict[str, Any]] = {}
         self._handlers: dict[str, Callable[[Log], None]] = {
             "MemberApplied": self._applied,
             "ApplicationRejected": self._application_closed,
@@ -110,64 +152,106 @@ class Projector:
             "TreasurerSet": self._treasurer,
         }
 
+    def apply_all(self, logs: list[Log]) -> None:
+        """Apply a range's logs in chain order, then write their rows."""
+        self.load_members({log.args["account"] for log in logs if log.event in MEMBER_EVENTS})
+        for log in logs:
+            self.apply(log)
+        self.flush()
+
     def apply(self, log: Log) -> None:
-        self.session.add(
-            t.RawEvent(
-                block_number=log.block_number,
-                block_hash=log.block_hash,
-                log_index=log.log_index,
-                tx_hash=log.tx_hash,
-                contract=log.role,
-                address=log.address,
-                event=log.event,
-                args={k: _json(v) for k, v in log.args.items()},
-            )
+        self._add(
+            t.RawEvent,
+            block_number=log.block_number,
+            block_hash=log.block_hash,
+            log_index=log.log_index,
+            tx_hash=log.tx_hash,
+            contract=log.role,
+            address=log.address,
+            event=log.event,
+            args={k: _json(v) for k, v in log.args.items()},
         )
         if log.event in SETTING_EVENTS:
             name, old, new = SETTING_EVENTS[log.event]
-            self.session.add(
-                t.SettingChange(
-                    **log.ref,
-                    contract=log.role,
-                    name=name,
-                    old_value=str(_json(log.args[old])),
-                    new_value=str(_json(log.args[new])),
-                )
+            self._add(
+                t.SettingChange,
+                **log.ref,
+                contract=log.role,
+                name=name,
+                old_value=str(_json(log.args[old])),
+                new_value=str(_json(log.args[new])),
             )
             return
         handler = self._handlers.get(log.event)
         if handler is not None:
             handler(log)
 
+    def flush(self) -> None:
+        """Write the rows applied so far (one executemany INSERT per table)."""
+        for table, rows in self._rows.items():
+            if rows:
+                self.session.execute(insert(table.__table__), rows)  # type: ignore[attr-defined]
+        self._rows = {}
+
+    def _add(self, table: type[SQLModel], **values: Any) -> None:
+        self._rows.setdefault(table, []).append({**self._defaults_of(table), **values})
+
+    def _defaults_of(self, table: type[SQLModel]) -> dict[str, Any]:
+        defaults = self._defaults.get(table)
+        if defaults is None:
+            defaults = self._defaults[table] = _defaults(table)
+        return defaults
+
     # ------------------------------------------------------------ membership
 
-    def _state(self, account: str) -> t.MemberState:
-        """The account's latest state (a fresh copy to modify and add as the next row)."""
+    def load_members(self, accounts: set[str]) -> None:
+        """Read the latest membership row of each account not in memory yet (rows of earlier
+        ranges), a few hundred accounts a query."""
+        wanted = sorted(a for a in accounts if a not in self._members and a not in self._looked_up)
+        self._looked_up.update(wanted)
+        table = t.MemberState.__table__  # type: ignore[attr-defined]
+        for start in range(0, len(wanted), _IN_CHUNK):
+            chunk = wanted[start : start + _IN_CHUNK]
+            latest: dict[str, dict[str, Any]] = {}
+            for row in self.session.execute(
+                select(table)
+                .where(table.c.account.in_(chunk))
+                .order_by(table.c.block_number, table.c.log_index)
+            ).mappings():
+                latest[row["account"]] = dict(row)
+            for account in chunk:
+                row = latest.get(account)
+                if row is not None:
+                    row.pop("id", None)
+                    self._members[account] = SimpleNamespace(**row)
+
+    def _state(self, account: str) -> SimpleNamespace:
+        """The account's latest state (a fresh copy to modify and save as the next row)."""
+        if account not in self._looked_up:
+            self.load_members({account})
         latest = self._members.get(account)
         if latest is None:
-            latest = self.session.exec(
-                select(t.MemberState)
-                .where(t.MemberState.account == account)
-                .order_by(
-                    col(t.MemberState.block_number).desc(), col(t.MemberState.log_index).desc()
-                )
-                .limit(1)
-            ).first()
-        if latest is None:
-            return t.MemberState(
-                account=account, status="none", block_number=0, tx_hash="", log_index=0, event=""
+            return SimpleNamespace(
+                **{
+                    **self._defaults_of(t.MemberState),
+                    "account": account,
+                    "status": "none",
+                    "block_number": 0,
+                    "tx_hash": "",
+                    "log_index": 0,
+                    "event": "",
+                }
             )
-        fields = latest.model_dump(exclude={"id"})
-        return t.MemberState(**fields)
+        return SimpleNamespace(**vars(latest))
 
-    def _save(self, log: Log, state: t.MemberState) -> None:
+    def _save(self, log: Log, state: SimpleNamespace) -> None:
         state.block_number, state.tx_hash, state.log_index = (
             log.block_number,
             log.tx_hash,
             log.log_index,
         )
         state.event = log.event
-        self.session.add(state)
+        self._add(t.MemberState, **vars(state))
         self._members[state.account] = state
 
     def _movement(
@@ -179,15 +263,14 @@ class Projector:
         amount: int = 0,
         available_at: int = 0,
     ) -> None:
-        self.session.add(
-            t.ShareMovement(
-                **log.ref,
-                account=account,
-                kind=kind,
-                shares=shares,
-                amount=amount,
-                available_at=available_at,
-            )
+        self._add(
+            t.ShareMovement,
+            **log.ref,
+            account=account,
+            kind=kind,
+            shares=shares,
+            amount=amount,
+            available_at=available_at,
         )
 
     def _applied(self, log: Log) -> None:
@@ -210,13 +293,12 @@ class Projector:
         )
         self._movement(log, a["account"], kind, 0, a["amount"])
         if log.event == "ApplicationRejected":
-            self.session.add(
-                t.Sanction(
-                    **log.ref,
-                    account=a["account"],
-                    kind="rejection",
-                    reason_hash=_hex(a["reasonHash"]),
-                )
+            self._add(
+                t.Sanction,
+                **log.ref,
+                account=a["account"],
+                kind="rejection",
+                reason_hash=_hex(a["reasonHash"]),
             )
 
     def _joined(self, log: Log) -> None:
@@ -261,13 +343,12 @@ class Projector:
         kind = "expelled" if log.event == "MemberExpelled" else "left"
         self._movement(log, a["account"], kind, a["shares"], a["amount"], a["availableAt"])
         if log.event == "MemberExpelled":
-            self.session.add(
-                t.Sanction(
-                    **log.ref,
-                    account=a["account"],
-                    kind="expulsion",
-                    reason_hash=_hex(a["reasonHash"]),
-                )
+            self._add(
+                t.Sanction,
+                **log.ref,
+                account=a["account"],
+                kind="expulsion",
+                reason_hash=_hex(a["reasonHash"]),
             )
 
     def _refunded(self, log: Log) -> None:
@@ -283,10 +364,12 @@ class Projector:
         s = self._state(a["account"])
         s.warnings = a["warnings"]
         self._save(log, s)
-        self.session.add(
-            t.Sanction(
-                **log.ref, account=a["account"], kind="warning", reason_hash=_hex(a["reasonHash"])
-            )
+        self._add(
+            t.Sanction,
+            **log.ref,
+            account=a["account"],
+            kind="warning",
+            reason_hash=_hex(a["reasonHash"]),
         )
 
     def _suspended(self, log: Log) -> None:
@@ -294,14 +377,13 @@ class Projector:
         s = self._state(a["account"])
         s.status, s.votes, s.suspended_until = "suspended", 0, a["until"]
         self._save(log, s)
-        self.session.add(
-            t.Sanction(
-                **log.ref,
-                account=a["account"],
-                kind="suspension",
-                reason_hash=_hex(a["reasonHash"]),
-                until=a["until"],
-            )
+        self._add(
+            t.Sanction,
+            **log.ref,
+            account=a["account"],
+            kind="suspension",
+            reason_hash=_hex(a["reasonHash"]),
+            until=a["until"],
         )
 
     def _reinstated(self, log: Log) -> None:
@@ -309,25 +391,24 @@ class Projector:
         s = self._state(a["account"])
         s.status, s.votes, s.suspended_until = "active", 1, 0
         self._save(log, s)
-        self.session.add(t.Sanction(**log.ref, account=a["account"], kind="reinstatement"))
+        self._add(t.Sanction, **log.ref, account=a["account"], kind="reinstatement")
 
     # ------------------------------------------------------------ governance
 
     def _proposal_created(self, log: Log) -> None:
         a = log.args
-        self.session.add(
-            t.Proposal(
-                **log.ref,
-                proposal_id=str(a["proposalId"]),
-                proposer=a["proposer"],
-                targets=list(a["targets"]),
-                values=[str(v) for v in a["values"]],
-                signatures=list(a["signatures"]),
-                calldatas=[_hex(c) for c in a["calldatas"]],
-                description=a["description"],
-                vote_start=a["voteStart"],
-                vote_end=a["voteEnd"],
-            )
+        self._add(
+            t.Proposal,
+            **log.ref,
+            proposal_id=str(a["proposalId"]),
+            proposer=a["proposer"],
+            targets=list(a["targets"]),
+            values=[str(v) for v in a["values"]],
+            signatures=list(a["signatures"]),
+            calldatas=[_hex(c) for c in a["calldatas"]],
+            description=a["description"],
+            vote_start=a["voteStart"],
+            vote_end=a["voteEnd"],
         )
 
     def _proposal_event(self, log: Log) -> None:
@@ -336,126 +417,117 @@ class Projector:
             "ProposalExecuted": "executed",
             "ProposalCanceled": "canceled",
         }[log.event]
-        self.session.add(
-            t.ProposalEvent(
-                **log.ref,
-                proposal_id=str(log.args["proposalId"]),
-                kind=kind,
-                eta=log.args.get("etaSeconds", 0),
-            )
+        self._add(
+            t.ProposalEvent,
+            **log.ref,
+            proposal_id=str(log.args["proposalId"]),
+            kind=kind,
+            eta=log.args.get("etaSeconds", 0),
         )
 
     def _vote(self, log: Log) -> None:
         a = log.args
-        self.session.add(
-            t.Vote(
-                **log.ref,
-                proposal_id=str(a["proposalId"]),
-                voter=a["voter"],
-                support=a["support"],
-                weight=a["weight"],
-                reason=a["reason"],
-            )
+        self._add(
+            t.Vote,
+            **log.ref,
+            proposal_id=str(a["proposalId"]),
+            voter=a["voter"],
+            support=a["support"],
+            weight=a["weight"],
+            reason=a["reason"],
         )
 
     def _call_executed(self, log: Log) -> None:
         a = log.args
-        self.session.add(
-            t.TreasuryMovement(
-                **log.ref,
-                operation_id=_hex(a["id"]),
-                target=a["target"],
-                value=a["value"],
-                data=_hex(a["data"]),
-            )
+        self._add(
+            t.TreasuryMovement,
+            **log.ref,
+            operation_id=_hex(a["id"]),
+            target=a["target"],
+            value=a["value"],
+            data=_hex(a["data"]),
         )
 
     # ------------------------------------------------------------ rewards
 
     def _period_opened(self, log: Log) -> None:
         a = log.args
-        self.session.add(
-            t.Period(**log.ref, period_id=a["periodId"], points_budget=a["pointsBudget"])
-        )
+        self._add(t.Period, **log.ref, period_id=a["periodId"], points_budget=a["pointsBudget"])
 
     def _period_budget(self, log: Log) -> None:
         a = log.args
-        self.session.add(
-            t.PeriodEvent(**log.ref, period_id=a["periodId"], kind="budget", value=a["newBudget"])
+        self._add(
+            t.PeriodEvent, **log.ref, period_id=a["periodId"], kind="budget", value=a["newBudget"]
         )
 
     def _period_closed(self, log: Log) -> None:
         a = log.args
-        self.session.add(
-            t.PeriodEvent(
-                **log.ref,
-                period_id=a["periodId"],
-                kind="closed",
-                value=a["totalPoints"],
-                snapshot=a["snapshot"],
-            )
+        self._add(
+            t.PeriodEvent,
+            **log.ref,
+            period_id=a["periodId"],
+            kind="closed",
+            value=a["totalPoints"],
+            snapshot=a["snapshot"],
         )
 
     def _points(self, log: Log) -> None:
         a = log.args
-        self.session.add(
-            t.Points(
-                **log.ref,
-                period_id=a["periodId"],
-                account=a["account"],
-                points=a["points"],
-                account_points=a["accountPoints"],
-                reason_hash=_hex(a["reasonHash"]),
-            )
+        self._add(
+            t.Points,
+            **log.ref,
+            period_id=a["periodId"],
+            account=a["account"],
+            points=a["points"],
+            account_points=a["accountPoints"],
+            reason_hash=_hex(a["reasonHash"]),
         )
 
     def _allocated(self, log: Log) -> None:
         a = log.args
-        self.session.add(
-            t.Allocation(
-                **log.ref,
-                period_id=a["periodId"],
-                funded=a["funded"],
-                reserve=a["reserve"],
-                interest_pool=a["interestPool"],
-                patronage_pool=a["patronagePool"],
-                total_capital=a["totalCapital"],
-                deadline=a["deadline"],
-            )
+        self._add(
+            t.Allocation,
+            **log.ref,
+            period_id=a["periodId"],
+            funded=a["funded"],
+            reserve=a["reserve"],
+            interest_pool=a["interestPool"],
+            patronage_pool=a["patronagePool"],
+            total_capital=a["totalCapital"],
+            deadline=a["deadline"],
         )
-        self.session.add(
-            t.ReserveMovement(
-                **log.ref, kind="allocation", period_id=a["periodId"], amount=a["reserve"]
-            )
+        self._add(
+            t.ReserveMovement,
+            **log.ref,
+            kind="allocation",
+            period_id=a["periodId"],
+            amount=a["reserve"],
         )
 
     def _claimed(self, log: Log) -> None:
         a = log.args
-        self.session.add(
-            t.Claim(
-                **log.ref,
-                period_id=a["periodId"],
-                account=a["account"],
-                amount=a["amount"],
-                interest=a["interest"],
-                patronage=a["patronage"],
-            )
+        self._add(
+            t.Claim,
+            **log.ref,
+            period_id=a["periodId"],
+            account=a["account"],
+            amount=a["amount"],
+            interest=a["interest"],
+            patronage=a["patronage"],
         )
 
     def _swept(self, log: Log) -> None:
         a = log.args
-        self.session.add(
-            t.ReserveMovement(**log.ref, kind="sweep", period_id=a["periodId"], amount=a["amount"])
+        self._add(
+            t.ReserveMovement, **log.ref, kind="sweep", period_id=a["periodId"], amount=a["amount"]
         )
 
     def _released(self, log: Log) -> None:
         a = log.args
-        self.session.add(
-            t.ReserveMovement(**log.ref, kind="release", account=a["to"], amount=a["amount"])
-        )
+        self._add(t.ReserveMovement, **log.ref, kind="release", account=a["to"], amount=a["amount"])
 
     def _treasurer(self, log: Log) -> None:
         a = log.args
-        self.session.add(
-            t.Treasurer(**log.ref, account=to_checksum_address(a["account"]), enabled=a["enabled"])
+        self._add(
+            t.Treasurer, **log.ref, account=to_checksum_address(a["account"]), enabled=a["enabled"]
         )
