@@ -43,7 +43,29 @@ class Unavailable(ApiError):
     status = 503
 
 
+# The body of every error answer, 4xx and 5xx alike (FastAPI's default 422 body, a list of
+# problems, is replaced by one message: the schema must say so, or clients trust the wrong shape)
+ERROR_SCHEMA = {
+    "title": "Error",
+    "type": "object",
+    "properties": {"detail": {"title": "Detail", "type": "string"}},
+    "required": ["detail"],
+}
+
+
 def install(app: FastAPI) -> None:
+    default_openapi = app.openapi
+
+    def openapi() -> dict:
+        schema = default_openapi()  # cached by FastAPI: patched once, in place
+        schemas = schema.get("components", {}).get("schemas", {})
+        if "HTTPValidationError" in schemas:
+            schemas["HTTPValidationError"] = ERROR_SCHEMA
+            schemas.pop("ValidationError", None)
+        return schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
+
     @app.exception_handler(ApiError)
     async def _api_error(_: Request, exc: ApiError) -> JSONResponse:
         return JSONResponse(status_code=exc.status, content={"detail": exc.message})

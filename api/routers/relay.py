@@ -9,7 +9,7 @@ from collections import defaultdict, deque
 from typing import Annotated, Any
 
 from eth_account import Account
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Path, Query, Request
 from pydantic import BaseModel, Field
 
 from api.deps import checksum
@@ -94,14 +94,12 @@ def _check_voter(governor: Any, membership: Any, proposal_id: int, voter: str) -
 
 @router.get("/proposals/{proposal_id}/ballot")
 def ballot(
-    proposal_id: str,
+    proposal_id: Annotated[str, Path(pattern=r"^[0-9]{1,78}$", description="decimal proposal id")],
     request: Request,
     voter: Annotated[str, Query(description="the member's address")],
     support: Annotated[int, Query(ge=0, le=2, description="0 against, 1 for, 2 abstain")],
 ) -> dict[str, Any]:
     """The EIP-712 typed data of a ballot, to sign with eth_signTypedData_v4."""
-    if not proposal_id.isdigit():
-        raise BadRequest(f"a proposal id is a decimal number, not {proposal_id!r}")
     w3, governor, membership = _chain(request)
     account = checksum(voter)
     _check_voter(governor, membership, int(proposal_id), account)
