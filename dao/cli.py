@@ -47,6 +47,8 @@ def index(
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="no progress bar")] = False,
 ) -> None:
     """Backfill the index to the chain head (minus CONFIRMATIONS), then stop or --follow."""
+    from sqlalchemy.exc import SQLAlchemyError
+
     from dao.indexer import Indexer, IndexerError
 
     settings = Settings()
@@ -111,6 +113,12 @@ def index(
                 pass
     except IndexerError as exc:
         err.print(f"[red]error:[/red] {exc}")
+        raise typer.Exit(1) from None
+    except SQLAlchemyError as exc:  # the database went away outside a range's transaction
+        err.print(
+            f"[red]error:[/red] the database failed ({getattr(exc, 'orig', exc)}): "
+            "check DATABASE_URL, then run `coop index` again (the index resumes where it stopped)"
+        )
         raise typer.Exit(1) from None
     number, block_hash = indexer.cursor()
     err.print(f"index at block {number} ({block_hash})")
