@@ -204,3 +204,23 @@ def test_a_flood_is_rate_limited_and_only_accepted_ballots_cost_the_relayer(setu
     spent = sum(r.gasUsed * r.effectiveGasPrice for r in receipts)
     assert relayer.balance() == balance - spent  # nothing else was paid for
     assert [coop.governor.hasVoted(pid, v) for v in voters] == [True, True, True]
+
+
+def test_the_same_ballot_twice_before_it_is_mined_is_relayed_once(setup):
+    """Before the first transaction is mined, hasVoted and the gas estimate cannot see it: the
+    second would be sent too and revert at the relayer's cost."""
+    coop, client, voters, relayer, pid, _ = setup
+    sig = sign_ballot(coop, voters[1], pid, FOR)
+    web3.provider.make_request("evm_setAutomine", [False])
+    try:
+        first = _post(client, pid, voters[1], sig)
+        assert first.status_code == 202, first.text
+        second = _post(client, pid, voters[1], sig)
+        assert second.status_code == 409 and "already relayed" in second.json()["detail"]
+        assert web3.eth.get_transaction_count(relayer.address, "pending") == 1
+    finally:
+        web3.provider.make_request("evm_setAutomine", [True])
+    web3.provider.make_request("evm_mine", [])
+    receipt = web3.eth.wait_for_transaction_receipt(first.json()["tx_hash"])
+    assert receipt.status == 1 and coop.governor.hasVoted(pid, voters[1])
+    assert web3.eth.get_transaction_count(relayer.address) == 1
