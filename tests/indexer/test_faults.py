@@ -466,3 +466,25 @@ def test_rpc_down_for_good_stops_with_a_clear_error_and_resumes(indexed_coop, en
         proxy.fault_rate = 0  # back up
         assert indexer.sync() == len(logs)
     _no_duplicates(engine)
+
+
+@pytest.mark.parametrize(
+    "url,needle",
+    [
+        # nothing listens on port 1 of the loopback: refused at once
+        ("postgresql+psycopg://coop:coop@127.0.0.1:1/coop", "connection"),
+        ("sqlite:///{tmp}/no/such/folder/index.db", "unable to open database file"),
+    ],
+)
+def test_an_unreachable_database_is_a_clear_error(indexed_coop, tmp_path, url, needle):
+    for command in (["index", "--quiet"], ["audit"]):
+        result = coop_cli(
+            *command,
+            db_url=url.format(tmp=tmp_path),
+            deployment_file=indexed_coop.deployment_file,
+            timeout=120,
+        )
+        assert result.returncode == 2, result.stderr
+        assert "error: cannot use the database" in result.stderr and needle in result.stderr
+        assert "Traceback" not in result.stderr
+        FAULTS["database unreachable at start: clear error"] += 1
