@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from sqlalchemy.exc import DataError
 
 
 class ApiError(Exception):
@@ -69,6 +70,15 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(ApiError)
     async def _api_error(_: Request, exc: ApiError) -> JSONResponse:
         return JSONResponse(status_code=exc.status, content={"detail": exc.message})
+
+    @app.exception_handler(DataError)
+    async def _data_error(_: Request, exc: DataError) -> JSONResponse:
+        # a value the database cannot take (e.g. a NUL character in a PostgreSQL text
+        # parameter): the request's fault, not the server's
+        reason = str(exc.orig).strip().splitlines()[0] if exc.orig else "invalid value"
+        return JSONResponse(
+            status_code=400, content={"detail": f"the database cannot take this value: {reason}"}
+        )
 
     @app.exception_handler(RequestValidationError)
     async def _validation(_: Request, exc: RequestValidationError) -> JSONResponse:

@@ -99,6 +99,15 @@ def test_only_the_owner_reads_exports_and_erases_the_profile_and_erasure_leaves_
                 assert alice.address not in flat, table
 
 
+def test_control_characters_are_refused_in_a_profile(client):
+    token = _login(client, Account.create()).json()["token"]
+    for bad in ("Zoe\x00", "line\nbreak"):
+        r = client.put(
+            "/api/profile", json={"display_name": bad, "consent": True}, headers=_auth(token)
+        )
+        assert r.status_code == 422 and "display_name" in r.json()["detail"]
+
+
 def test_no_profile_is_stored_without_consent(client):
     token = _login(client, Account.create()).json()["token"]
     r = client.put(

@@ -8,6 +8,7 @@ with Brownie's pinned one. The number of cases it ran goes to reports/schemathes
 from __future__ import annotations
 
 import json
+import os
 import re
 import subprocess
 from datetime import UTC, datetime
@@ -26,7 +27,7 @@ SCHEMATHESIS = ROOT / ".venv-tools" / "bin" / "schemathesis"
 REPORTS = ROOT / "reports"
 DOMAIN = "coop.test"
 MAX_EXAMPLES = 25  # per operation and phase: bounded, and the seed makes a run repeatable
-SEED = 20261126
+SEED = int(os.environ.get("SCHEMATHESIS_SEED", "20261126"))  # another seed explores further
 
 
 def test_schemathesis_finds_no_server_error_and_no_schema_mismatch(
@@ -135,6 +136,7 @@ TOO_BIG_CASES = [
     ("get", "/api/contributions", {"period_id": 2**31 - 1}, 200),
     ("get", "/api/events", {"offset": 2**63}, 422),
     ("get", "/api/events", {"offset": 2**63 - 1}, 200),
+    ("get", "/api/events", {"event": "VoteCast\x00"}, "no 5xx"),  # PostgreSQL: 400, SQLite: 200
     ("get", "/api/proposals/\u00b2/ballot", {"voter": "0x" + "11" * 20, "support": 1}, 422),
     ("post", "/api/tx/propose", {"actions": [{"target": "0x" + "11" * 20, "value": BIG}]}, 422),
     ("post", "/api/tx/vote", {"proposal_id": BIG, "support": 1}, 422),
@@ -183,6 +185,9 @@ def test_numbers_out_of_range_are_a_4xx_not_a_500(indexed_coop, db_url, engine):
                 r = client.get(path, params=data)
             else:
                 r = client.post(path, json={"description": "d", **data})
+            if status == "no 5xx":
+                assert r.status_code in (200, 400), (method, path, data, r.text)
+                continue
             assert r.status_code == status, (method, path, data, r.text)
             if status >= 400:
                 assert isinstance(r.json()["detail"], str) and r.json()["detail"]
