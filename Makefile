@@ -19,7 +19,7 @@ help:
 	@echo "make demo    local chain + a demo co-op (Ctrl-C stops it)"
 	@echo "make test    install everything needed and run the whole test suite"
 	@echo "make bench   gas side by side with OpenZeppelin's Governor (writes BENCHMARKS.md)"
-	@echo "make setup   install only (.venv, npm packages, solc shim, anvil)"
+	@echo "make setup   install only (.venv, .venv-tools, npm packages, solc shim, anvil)"
 	@echo "make lint    ruff over the Python code"
 	@echo "make clean   remove build artefacts (keeps installs)"
 

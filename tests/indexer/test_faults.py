@@ -202,8 +202,8 @@ def test_sqlite_locked_by_another_writer_mid_range(indexed_coop, tmp_path, raw):
 
 
 def test_postgresql_connection_killed_mid_range(indexed_coop, tmp_path, raw):
-    """pg_terminate_backend on the indexer's connection: before the first row of a range, in the
-    middle of its rows, just before its COMMIT, and while idle in the pool between ranges."""
+    """pg_terminate_backend on the indexer's connection: before the first write of a range, in the
+    middle of its writes, just before its COMMIT, and while idle in the pool between ranges."""
     from tests.indexer.conftest import fresh_database, migrated_engine
 
     coop = indexed_coop
@@ -224,12 +224,12 @@ def test_postgresql_connection_killed_mid_range(indexed_coop, tmp_path, raw):
 
         @event.listens_for(engine, "before_cursor_execute")
         def _kill_mid_range(conn, cursor, statement, params, context, executemany):
-            if statement.lstrip().upper().startswith("INSERT INTO RAW_EVENT"):
+            if statement.lstrip().upper().startswith(("INSERT", "UPDATE", "DELETE")):
                 state["in_tx"] += 1
                 if state["in_tx"] == 1:
                     state["first"] += 1
                     if state["first"] in (2, 8):
-                        kill(cursor.connection.info.backend_pid, "first row of a range")
+                        kill(cursor.connection.info.backend_pid, "first write of a range")
                 elif state["in_tx"] == 3:
                     state["third"] += 1
                     if state["third"] in (4, 10):
@@ -253,7 +253,7 @@ def test_postgresql_connection_killed_mid_range(indexed_coop, tmp_path, raw):
 
         assert indexer.sync(on_progress=on_progress) == len(logs)
         assert killed == {
-            "first row of a range": 2,
+            "first write of a range": 2,
             "middle of a range": 2,
             "just before COMMIT": 2,
             "idle in the pool": 2,
@@ -294,12 +294,14 @@ def test_coop_index_sigkilled_at_random_points_resumes_exactly(
             stderr=subprocess.PIPE,
         )
         try:
-            if i < 2:
-                time.sleep(rng.uniform(0.3, 1.5))  # importing, migrating, first ranges
-            else:
-                before = cursor_of(engine) or 0
-                _wait_for(lambda b=before: (cursor_of(engine) or 0) > b, proc=proc)
-                time.sleep(rng.uniform(0.0, 0.3))
+            # a random moment: a random time into the run (the first two: importing, migrating)
+            # or a random number of ranges further, whichever comes first
+            before = cursor_of(engine) or 0
+            ranges = rng.randint(1, 30)
+            deadline = time.monotonic() + (rng.uniform(0.3, 1.2) if i < 2 else 60)
+            while time.monotonic() < deadline and (cursor_of(engine) or 0) < before + ranges:
+                assert proc.poll() is None, proc.stderr.read()
+                time.sleep(0.005)
             alive = proc.poll() is None
             proc.send_signal(signal.SIGKILL)
         finally:
