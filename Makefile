@@ -19,17 +19,26 @@ help:
 	@echo "make demo    local chain + a demo co-op (Ctrl-C stops it)"
 	@echo "make test    install everything needed and run the whole test suite"
 	@echo "make bench   gas side by side with OpenZeppelin's Governor (writes BENCHMARKS.md)"
-	@echo "make setup   install only (.venv, npm packages, solc shim, anvil)"
+	@echo "make setup   install only (.venv, .venv-tools, npm packages, solc shim, anvil)"
 	@echo "make lint    ruff over the Python code"
 	@echo "make clean   remove build artefacts (keeps installs)"
 
-setup: $(STAMPS)/python $(STAMPS)/node $(SOLCX_BINARY_PATH)/solc-v$(SOLC_VERSION) $(BIN)/anvil
+setup: $(STAMPS)/python $(STAMPS)/node $(SOLCX_BINARY_PATH)/solc-v$(SOLC_VERSION) $(BIN)/anvil $(STAMPS)/tools
 
 $(STAMPS)/python: pyproject.toml
 	@mkdir -p $(STAMPS)
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --disable-pip-version-check -U pip
 	$(BIN)/python -m pip install -q --disable-pip-version-check -e '.[dev]'
+	@touch $@
+
+# Test tools whose pins clash with Brownie's (Schemathesis needs a newer hypothesis): a venv of
+# their own, run as commands by the tests (tests/indexer/test_schemathesis.py).
+TOOLS_VENV := .venv-tools
+$(STAMPS)/tools: tools/requirements-tools.txt
+	@mkdir -p $(STAMPS)
+	@test -x $(TOOLS_VENV)/bin/python || $(PYTHON) -m venv $(TOOLS_VENV)
+	$(TOOLS_VENV)/bin/python -m pip install -q --disable-pip-version-check -r tools/requirements-tools.txt
 	@touch $@
 
 $(STAMPS)/node: package.json package-lock.json
@@ -93,4 +102,4 @@ clean:
 	rm -rf build reports .hypothesis .pytest_cache
 
 distclean: clean
-	rm -rf $(VENV) node_modules .solcx $(STAMPS)
+	rm -rf $(VENV) $(TOOLS_VENV) node_modules .solcx $(STAMPS)

@@ -10,6 +10,12 @@ from sqlmodel import Session
 
 from api.errors import BadRequest
 
+# Numeric query parameters are bounded by what the database compares them with, so that a larger
+# one is a 422, not a database error (a 500): block numbers and period ids are INTEGER columns
+# (32 bits in PostgreSQL); OFFSET takes a 64-bit integer.
+MAX_DB_INT = 2**31 - 1
+MAX_OFFSET = 2**63 - 1
+
 
 def get_session(request: Request) -> Iterator[Session]:
     with Session(request.app.state.engine) as session:

@@ -37,6 +37,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.relay_limiter = relay.RateLimiter(settings.relay_rate_per_hour)
     app.state.relay_ip_limiter = relay.RateLimiter(settings.relay_rate_per_hour * 10)
     app.state.relay_lock = threading.Lock()
+    app.state.relayed = {}  # (proposal id, voter) -> the last transaction relayed for it
     errors.install(app)
     app.include_router(read.router)
     app.include_router(relay.router)

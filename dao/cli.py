@@ -26,7 +26,7 @@ def _context(settings: Settings):  # type: ignore[no-untyped-def]
     from web3 import Web3
 
     from dao.contracts import Deployment, DeploymentError
-    from dao.db import make_engine, migrate
+    from dao.db import make_engine
 
     try:
         deployment = Deployment.load(settings.deployment_file)
@@ -34,8 +34,24 @@ def _context(settings: Settings):  # type: ignore[no-untyped-def]
         err.print(f"[red]error:[/red] {exc}")
         raise typer.Exit(2) from None
     w3 = Web3(Web3.HTTPProvider(settings.rpc_url, request_kwargs={"timeout": 30}))
-    migrate(settings.database_url)
+    _migrate(settings.database_url)
     return w3, make_engine(settings.database_url), deployment
+
+
+def _migrate(url: str) -> None:
+    """Bring the schema up to date, or a one-line error if the database cannot be reached."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from dao.db import migrate
+
+    try:
+        migrate(url)
+    except SQLAlchemyError as exc:
+        err.print(
+            f"[red]error:[/red] cannot use the database ({str(getattr(exc, 'orig', exc)).strip()}):"
+            " check DATABASE_URL"
+        )
+        raise typer.Exit(2) from None
 
 
 @app.command()
@@ -47,6 +63,8 @@ def index(
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="no progress bar")] = False,
 ) -> None:
     """Backfill the index to the chain head (minus CONFIRMATIONS), then stop or --follow."""
+    from sqlalchemy.exc import SQLAlchemyError
+
     from dao.indexer import Indexer, IndexerError
 
     settings = Settings()
@@ -112,6 +130,12 @@ def index(
     except IndexerError as exc:
         err.print(f"[red]error:[/red] {exc}")
         raise typer.Exit(1) from None
+    except SQLAlchemyError as exc:  # the database went away outside a range's transaction
+        err.print(
+            f"[red]error:[/red] the database failed ({getattr(exc, 'orig', exc)}): "
+            "check DATABASE_URL, then run `coop index` again (the index resumes where it stopped)"
+        )
+        raise typer.Exit(1) from None
     number, block_hash = indexer.cursor()
     err.print(f"index at block {number} ({block_hash})")
 
@@ -147,14 +171,14 @@ def export(
     fmt: Annotated[str, typer.Option("--format", help="csv or json")] = "csv",
 ) -> None:
     """Write the full record (every table, every row with block, tx hash and log index)."""
-    from dao.db import make_engine, migrate
+    from dao.db import make_engine
     from dao.export import export_all
 
     if fmt not in ("csv", "json"):
         err.print(f"[red]error:[/red] --format must be csv or json, not {fmt!r}")
         raise typer.Exit(2)
     settings = Settings()
-    migrate(settings.database_url)
+    _migrate(settings.database_url)
     written = export_all(make_engine(settings.database_url), out_dir, fmt)
     for name, rows in written.items():
         out.print(f"{name}: {rows} rows")

@@ -8,7 +8,9 @@ After web3.py's EventScanner and ethereum-etl's streamer:
 - the cursor (last block indexed, with its hash) is written in the same database transaction as
   the rows of its range, so a crash anywhere resumes with nothing lost and nothing doubled;
 - the hashes of indexed blocks are kept: when the chain no longer matches them, everything above
-  the common ancestor is deleted and the new branch is indexed.
+  the common ancestor is deleted and the new branch is indexed;
+- a database that is locked by another writer or loses its connection mid-range rolls the range
+  back whole: it is written again from scratch, a few times, before the indexer gives up.
 
 Backfill speed (scripts/bench_indexer.py): the logs are read as the node sends them and decoded
 against the ABIs by topic0 (dao.contracts.EventDecoder), the prior state of the accounts a range
@@ -22,11 +24,13 @@ import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 import requests
 from sqlalchemy import delete, insert
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlmodel import Session, col, select
 from web3 import Web3
 from web3.exceptions import BlockNotFound, Web3RPCError
@@ -178,7 +182,8 @@ class Indexer:
                 log.warning("chain changed while reading %s-%s: re-reading", frm, to)
                 self.handle_reorg()
                 continue
-            total += self._commit(frm, to, end, logs, self._timestamps(logs, to))
+            stamps = self._timestamps(logs, to)
+            total += self._db(partial(self._commit, frm, to, end, logs, stamps), f"{frm}-{to}")
             if self.chunk < self.max_chunk:
                 self.chunk = min(self.max_chunk, self.chunk * 2)
             if on_progress is not None:
@@ -345,6 +350,28 @@ class Indexer:
             if self._canonical_hash(row.number) == row.hash:
                 return row.number
         return self.deployment.start_block - 1
+
+    def _db(self, write: Callable[[], int], what: str) -> int:
+        """Run a write transaction; when the database is locked or its connection is lost, the
+        transaction has rolled back whole: run it again, with back-off."""
+        delay = self.backoff
+        for attempt in range(self.retries + 1):
+            try:
+                return write()
+            except DBAPIError as exc:
+                if not (isinstance(exc, OperationalError) or exc.connection_invalidated):
+                    raise
+                error = exc
+            if attempt == self.retries:
+                break
+            log.warning("writing blocks %s failed (%s), retrying in %.1fs", what, error.orig, delay)
+            time.sleep(delay)
+            delay = min(delay * 2, 10.0)
+        raise IndexerError(
+            f"the database keeps failing to write blocks {what} after {self.retries + 1} attempts "
+            f"({str(error.orig).strip()}); nothing of them was written and the index is "
+            "consistent up to the block before: check DATABASE_URL, then run `coop index` again"
+        )
 
     def _rpc(
         self, call: Callable[[], Any], *, range_errors: bool = False, missing_ok: bool = False

@@ -51,9 +51,13 @@ class SignIn(BaseModel):
     signature: str = Field(pattern=r"^0x[0-9a-fA-F]{130}$")
 
 
+# no control characters (a NUL cannot be stored in PostgreSQL, and none belongs in a name)
+PLAIN_TEXT = r"^[^\x00-\x1f\x7f]*$"
+
+
 class ProfileIn(BaseModel):
-    display_name: str = Field(default="", max_length=100)
-    contact: str = Field(default="", max_length=200)
+    display_name: str = Field(default="", max_length=100, pattern=PLAIN_TEXT)
+    contact: str = Field(default="", max_length=200, pattern=PLAIN_TEXT)
     consent: bool = Field(description="explicit consent to keep this data; required to store any")
 
 

@@ -7,7 +7,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Request
 from sqlmodel import col, func, select
 
-from api.deps import QuorumDep, SessionDep, checksum
+from api.deps import MAX_DB_INT, MAX_OFFSET, QuorumDep, SessionDep, checksum
 from api.errors import BadRequest, NotFound
 from dao import queries
 from dao import tables as t
@@ -15,7 +15,7 @@ from dao.indexer import register_at
 
 router = APIRouter(prefix="/api")
 
-Offset = Annotated[int, Query(ge=0, description="rows to skip")]
+Offset = Annotated[int, Query(ge=0, le=MAX_OFFSET, description="rows to skip")]
 Limit = Annotated[int, Query(ge=1, le=500, description="rows to return")]
 STATUSES = ("none", "pending", "active", "suspended", "expelled")
 
@@ -100,7 +100,7 @@ def members(
         str | None, Query(description="none, pending, active, suspended or expelled")
     ] = None,
     as_of_block: Annotated[
-        int | None, Query(ge=0, description="the register as of this block")
+        int | None, Query(ge=0, le=MAX_DB_INT, description="the register as of this block")
     ] = None,
     offset: Offset = 0,
     limit: Limit = 50,
@@ -201,7 +201,7 @@ def _by_period_and_account(
 @router.get("/contributions", tags=["rewards"])
 def contributions(
     session: SessionDep,
-    period_id: Annotated[int | None, Query(ge=1)] = None,
+    period_id: Annotated[int | None, Query(ge=1, le=MAX_DB_INT)] = None,
     account: str | None = None,
     offset: Offset = 0,
     limit: Limit = 100,
@@ -224,7 +224,7 @@ def contributions(
 @router.get("/claims", tags=["rewards"])
 def claims(
     session: SessionDep,
-    period_id: Annotated[int | None, Query(ge=1)] = None,
+    period_id: Annotated[int | None, Query(ge=1, le=MAX_DB_INT)] = None,
     account: str | None = None,
     offset: Offset = 0,
     limit: Limit = 100,

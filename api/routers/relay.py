@@ -9,7 +9,7 @@ from collections import defaultdict, deque
 from typing import Annotated, Any
 
 from eth_account import Account
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Path, Query, Request
 from pydantic import BaseModel, Field
 
 from api.deps import checksum
@@ -74,6 +74,22 @@ def _ballot(w3: Any, governor: Any, proposal_id: int, support: int, voter: str) 
     )
 
 
+def _pending(w3: Any, tx_hash: str) -> bool:
+    """Whether a relayed transaction is still waiting to be mined (not mined, not dropped)."""
+    from web3.exceptions import TransactionNotFound
+
+    try:
+        w3.eth.get_transaction_receipt(tx_hash)
+        return False  # mined: hasVoted tells the rest
+    except TransactionNotFound:
+        pass
+    try:
+        w3.eth.get_transaction(tx_hash)
+        return True
+    except TransactionNotFound:
+        return False  # dropped: the ballot may be relayed again
+
+
 def _check_voter(governor: Any, membership: Any, proposal_id: int, voter: str) -> None:
     try:
         state = governor.functions.state(proposal_id).call()
@@ -94,14 +110,12 @@ def _check_voter(governor: Any, membership: Any, proposal_id: int, voter: str) -
 
 @router.get("/proposals/{proposal_id}/ballot")
 def ballot(
-    proposal_id: str,
+    proposal_id: Annotated[str, Path(pattern=r"^[0-9]{1,78}$", description="decimal proposal id")],
     request: Request,
     voter: Annotated[str, Query(description="the member's address")],
     support: Annotated[int, Query(ge=0, le=2, description="0 against, 1 for, 2 abstain")],
 ) -> dict[str, Any]:
     """The EIP-712 typed data of a ballot, to sign with eth_signTypedData_v4."""
-    if not proposal_id.isdigit():
-        raise BadRequest(f"a proposal id is a decimal number, not {proposal_id!r}")
     w3, governor, membership = _chain(request)
     account = checksum(voter)
     _check_voter(governor, membership, int(proposal_id), account)
@@ -144,7 +158,17 @@ def relay_vote(body: SignedBallot, request: Request) -> dict[str, Any]:
             f"choice, with the voter's current nonce ({typed['message']['nonce']}) and chain id {chain_id}"
         )
     relayer = Account.from_key(settings.relayer_key)
+    key = (proposal_id, voter)
     with request.app.state.relay_lock:
+        # the same ballot twice before the first is mined: the checks above (hasVoted, the gas
+        # estimate) cannot see it yet, and the second transaction would revert at the relayer's cost
+        relayed: dict[tuple[int, str], str] = request.app.state.relayed
+        previous = relayed.get(key)
+        if previous is not None and _pending(w3, previous):
+            raise Conflict(
+                f"a ballot of {voter} on proposal {proposal_id} is already relayed "
+                f"(transaction {previous}, not mined yet)"
+            )
         call = governor.functions.castVoteBySig(
             proposal_id, body.support, voter, bytes.fromhex(body.signature[2:])
         )
@@ -161,9 +185,10 @@ def relay_vote(body: SignedBallot, request: Request) -> dict[str, Any]:
             }
         )
         signed = relayer.sign_transaction(tx)
-        tx_hash = w3.eth.send_raw_transaction(signed.raw_transaction)
+        tx_hash = "0x" + bytes(w3.eth.send_raw_transaction(signed.raw_transaction)).hex()
+        relayed[key] = tx_hash
     return {
-        "tx_hash": "0x" + bytes(tx_hash).hex(),
+        "tx_hash": tx_hash,
         "voter": voter,
         "proposal_id": body.proposal_id,
         "support": body.support,

@@ -3,10 +3,10 @@ signs and sends `{to, value, data, chainId}` (eth_sendTransaction)."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Request
-from pydantic import BaseModel, Field
+from pydantic import AfterValidator, BaseModel, Field
 from web3 import Web3
 
 from api.deps import checksum
@@ -14,7 +14,18 @@ from api.errors import BadRequest, Unavailable
 
 router = APIRouter(prefix="/api/tx", tags=["transactions"])
 
-Uint = Field(pattern=r"^[0-9]{1,78}$")
+MAX_UINT256 = 2**256 - 1
+
+
+def _fits_uint256(value: str) -> str:
+    if int(value) > MAX_UINT256:
+        raise ValueError("must fit in a uint256 (at most 2**256 - 1)")
+    return value
+
+
+# a uint256 as a decimal string (JSON numbers lose precision past 2**53 in JavaScript)
+Uint = Annotated[str, Field(pattern=r"^[0-9]{1,78}$"), AfterValidator(_fits_uint256)]
+PeriodId = Annotated[int, Field(ge=1, le=MAX_UINT256)]
 
 
 class Join(BaseModel):
@@ -22,18 +33,18 @@ class Join(BaseModel):
 
 
 class Claim(BaseModel):
-    period_id: int = Field(ge=1)
+    period_id: PeriodId
 
 
 class Vote(BaseModel):
-    proposal_id: str = Uint
+    proposal_id: Uint
     support: int = Field(ge=0, le=2)
     reason: str = Field(default="", max_length=2000)
 
 
 class Action(BaseModel):
     target: str
-    value: str = Field(default="0", pattern=r"^[0-9]{1,78}$")
+    value: Uint = "0"
     calldata: str = Field(default="0x", pattern=r"^0x([0-9a-fA-F]{2})*$")
 
 
@@ -130,21 +141,21 @@ def claim(body: Claim, request: Request) -> dict[str, Any]:
 
 
 class RecordPoints(BaseModel):
-    period_id: int = Field(ge=1)
+    period_id: PeriodId
     accounts: list[str] = Field(min_length=1, max_length=500)
-    points: list[str] = Field(min_length=1, max_length=500)
+    points: list[Uint] = Field(min_length=1, max_length=500)
     reason: str = Field(
         default="", max_length=2000, description="kept off chain; only its hash is recorded"
     )
 
 
 class ClosePeriod(BaseModel):
-    period_id: int = Field(ge=1)
+    period_id: PeriodId
 
 
 class AllocationProposal(BaseModel):
-    period_id: int = Field(ge=1)
-    amount: str = Field(pattern=r"^[0-9]{1,78}$", description="wei, paid from the treasury")
+    period_id: PeriodId
+    amount: Uint = Field(description="wei, paid from the treasury")
     reserve_bps: int = Field(ge=0, le=10000)
     interest_bps: int = Field(ge=0, le=10000)
     claim_days: int = Field(ge=1, le=3650)
@@ -154,10 +165,8 @@ class AllocationProposal(BaseModel):
 @router.post("/record-points")
 def record_points(body: RecordPoints, request: Request) -> dict[str, Any]:
     """Treasurer: record patronage / contribution points for a batch of accounts."""
-    if len(body.accounts) != len(body.points) or not all(p.isdigit() for p in body.points):
-        raise BadRequest(
-            "accounts and points must be lists of the same length, points whole numbers"
-        )
+    if len(body.accounts) != len(body.points):
+        raise BadRequest("accounts and points must be lists of the same length")
     w3, d = _contracts(request)
     reason_hash = Web3.keccak(text=body.reason) if body.reason else b"\x00" * 32
     call = d.contract(w3, "rewards").functions.recordPoints(

@@ -99,6 +99,15 @@ def test_only_the_owner_reads_exports_and_erases_the_profile_and_erasure_leaves_
                 assert alice.address not in flat, table
 
 
+def test_control_characters_are_refused_in_a_profile(client):
+    token = _login(client, Account.create()).json()["token"]
+    for bad in ("Zoe\x00", "line\nbreak"):
+        r = client.put(
+            "/api/profile", json={"display_name": bad, "consent": True}, headers=_auth(token)
+        )
+        assert r.status_code == 422 and "display_name" in r.json()["detail"]
+
+
 def test_no_profile_is_stored_without_consent(client):
     token = _login(client, Account.create()).json()["token"]
     r = client.put(
@@ -152,3 +161,56 @@ def test_malformed_sign_ins_are_refused(client):
         client.post("/api/auth/login", json={"message": "hello", "signature": "0x12"}).status_code
         == 422
     )
+
+
+def test_an_expired_nonce_and_a_message_not_valid_yet_are_refused(client, engine):
+    wallet = Account.create()
+    nonce = client.get("/api/auth/nonce").json()["nonce"]
+    with engine.begin() as conn:  # issued 11 minutes ago: past its 10 minutes
+        conn.execute(
+            text("UPDATE siwe_nonce SET created_at = created_at - 660 WHERE nonce = :n"),
+            {"n": nonce},
+        )
+    message = _message(wallet.address, nonce)
+    r = client.post(
+        "/api/auth/login", json={"message": message, "signature": _sign(wallet.key, message)}
+    )
+    assert r.status_code == 401 and "expired" in r.json()["detail"]
+
+    nonce = client.get("/api/auth/nonce").json()["nonce"]
+    later = (datetime.now(UTC) + timedelta(hours=1)).isoformat().replace("+00:00", "Z")
+    message = _message(wallet.address, nonce) + f"\nNot Before: {later}"
+    r = client.post(
+        "/api/auth/login", json={"message": message, "signature": _sign(wallet.key, message)}
+    )
+    assert r.status_code == 401 and "not valid yet" in r.json()["detail"]
+
+
+def test_a_token_is_dead_after_logout(client):
+    token = _login(client, Account.create()).json()["token"]
+    assert client.post("/api/auth/logout", headers=_auth(token)).status_code == 204
+    assert client.get("/api/profile", headers=_auth(token)).status_code == 401
+
+
+def test_personal_data_never_reaches_the_public_record(client, indexed_coop, engine):
+    """The profile is not in the exports, the API's public answers or the index tables, and an
+    index rollback (reorganisation) leaves it alone."""
+    from tests.indexer.conftest import make_indexer
+
+    make_indexer(indexed_coop, engine).sync()
+    wallet = Account.create()
+    token = _login(client, wallet).json()["token"]
+    profile = {"display_name": "Zoe Secret", "contact": "zoe@example.org", "consent": True}
+    assert client.put("/api/profile", json=profile, headers=_auth(token)).status_code == 200
+    tables = client.get("/api/export").json()["tables"]
+    assert not {"member_profile", "siwe_session", "siwe_nonce"} & set(tables)
+    assert client.get("/api/export/member_profile.json").status_code == 404
+    for name in tables:
+        for fmt in ("csv", "json"):
+            body = client.get(f"/api/export/{name}.{fmt}").text
+            assert "zoe@example.org" not in body and "Zoe Secret" not in body, name
+    for path in ("/api/summary", "/api/members", "/api/events", f"/api/members/{wallet.address}"):
+        assert "zoe@example.org" not in client.get(path).text, path
+    indexer = make_indexer(indexed_coop, engine)
+    indexer.rollback(indexer.deployment.start_block - 1)  # the whole index, as a deep reorg would
+    assert client.get("/api/profile", headers=_auth(token)).json()["contact"] == "zoe@example.org"
