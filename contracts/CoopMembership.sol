@@ -88,6 +88,8 @@ contract CoopMembership is ICoopMembership, ReentrancyGuardTransient {
     ) {
         if (governance_ == address(0)) revert MembershipZeroAddress();
         _governance = governance_;
+        // address(0) is meaningful: the share currency is ETH
+        // slither-disable-next-line missing-zero-check
         _asset = asset_;
         _setSharePrice(sharePrice_);
         _setShareCap(shareCap_);
