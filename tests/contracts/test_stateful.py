@@ -64,9 +64,9 @@ REASON = "0x" + "ab" * 32
 N_MEMBERS = 6
 
 SLEEP_OFFSET = HOUR // 2  # added to every sleep of whole days: see the module docstring
-# The CI run: 20 examples (Hypothesis also replays and discards some, so more runs happen; the
+# The CI run: 25 examples (Hypothesis also replays and discards some, so more runs happen; the
 # teardown prints how many) of up to 30 steps, in about three minutes on a 2-core machine.
-SETTINGS = {"max_examples": 20, "stateful_step_count": 30}
+SETTINGS = {"max_examples": 25, "stateful_step_count": 30}
 # One sleep in the initial state and at most one per step: fewer than DAY / SLEEP_OFFSET sleeps
 # keep every deadline at least SLEEP_OFFSET away from any moment a call is made.
 assert SETTINGS["stateful_step_count"] + 1 < DAY // SLEEP_OFFSET
