@@ -102,6 +102,8 @@ contract CoopGovernor is
         uint256 timepoint,
         bytes memory /*params*/
     ) internal view override(Governor, GovernorVotes) returns (uint256 weight) {
+        // the member index (second value) only matters when a vote is recorded
+        // slither-disable-next-line unused-return
         (weight, ) = _membership.voteWeight(account, timepoint);
     }
 

@@ -88,6 +88,8 @@ contract CoopMembership is ICoopMembership, ReentrancyGuardTransient {
     ) {
         if (governance_ == address(0)) revert MembershipZeroAddress();
         _governance = governance_;
+        // address(0) is meaningful: the share currency is ETH
+        // slither-disable-next-line missing-zero-check
         _asset = asset_;
         _setSharePrice(sharePrice_);
         _setShareCap(shareCap_);
@@ -478,6 +480,8 @@ contract CoopMembership is ICoopMembership, ReentrancyGuardTransient {
         uint208 value = SafeCast.toUint208((capital << 1) | (active ? 1 : 0));
         uint48 now_ = clock();
         uint32 n = m.checkpoints;
+        // Same block: overwrite the latest checkpoint. A block-number equality, not a balance one.
+        // slither-disable-next-line incorrect-equality
         if (n > 0 && _history[account][n - 1].clock == now_) {
             _history[account][n - 1].value = value;
         } else {
@@ -490,6 +494,8 @@ contract CoopMembership is ICoopMembership, ReentrancyGuardTransient {
         uint256 latest = _totals.latest();
         uint256 capital = uint256(int256(latest >> 32) + capitalDelta);
         uint256 active = uint256(int256(latest & _ACTIVE_MASK) + activeDelta);
+        // push returns the previous and new values, both known here already
+        // slither-disable-next-line unused-return
         _totals.push(clock(), SafeCast.toUint208((capital << 32) | active));
     }
 

@@ -88,7 +88,7 @@ interface ICoopRewards {
     function releaseReserve(address to, uint256 amount) external;
 
     // ---------------------------------------------------------------- treasurers
-    function recordPoints(uint256 periodId, address[] calldata accounts, uint256[] calldata points, bytes32 reasonHash)
+    function recordPoints(uint256 periodId, address[] calldata accounts, uint256[] calldata points_, bytes32 reasonHash)
         external;
     /// @notice Close the open period (treasurer or governance); capital is counted one block
     /// before.

@@ -1,7 +1,7 @@
 """Schemathesis against the API's own OpenAPI schema (/openapi.json), served by a real uvicorn
 over an indexed chain: no 5xx for any generated request, every response matches its schema.
 
-Schemathesis runs from its own venv (.venv-tools, made by `make setup`): its hypothesis clashes
+Schemathesis runs from its own venv (.tools/schemathesis, made by `make setup`): its hypothesis clashes
 with Brownie's pinned one. The number of cases it ran goes to reports/schemathesis.json.
 """
 
@@ -23,7 +23,7 @@ from dao.config import Settings
 from tests.indexer._server import serve
 from tests.indexer.conftest import ROOT, make_indexer, rpc_url
 
-SCHEMATHESIS = ROOT / ".venv-tools" / "bin" / "schemathesis"
+SCHEMATHESIS = ROOT / ".tools" / "schemathesis" / "bin" / "schemathesis"
 REPORTS = ROOT / "reports"
 DOMAIN = "coop.test"
 MAX_EXAMPLES = 25  # per operation and phase: bounded, and the seed makes a run repeatable
@@ -33,7 +33,7 @@ SEED = int(os.environ.get("SCHEMATHESIS_SEED", "20261126"))  # another seed expl
 def test_schemathesis_finds_no_server_error_and_no_schema_mismatch(
     history, db_url, engine, tmp_path
 ):
-    assert SCHEMATHESIS.exists(), "run `make setup` first: it installs Schemathesis in .venv-tools"
+    assert SCHEMATHESIS.exists(), "run `make setup` first: it installs Schemathesis in .tools/schemathesis"
     make_indexer(history, engine).sync()
     relayer = accounts.add()  # a key, no funds: no generated ballot gets as far as spending gas
     app = create_app(
