@@ -33,7 +33,9 @@ SEED = int(os.environ.get("SCHEMATHESIS_SEED", "20261126"))  # another seed expl
 def test_schemathesis_finds_no_server_error_and_no_schema_mismatch(
     history, db_url, engine, tmp_path
 ):
-    assert SCHEMATHESIS.exists(), "run `make setup` first: it installs Schemathesis in .tools/schemathesis"
+    assert SCHEMATHESIS.exists(), (
+        "run `make setup` first: it installs Schemathesis in .tools/schemathesis"
+    )
     make_indexer(history, engine).sync()
     relayer = accounts.add()  # a key, no funds: no generated ballot gets as far as spending gas
     app = create_app(
