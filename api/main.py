@@ -55,5 +55,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
 def _web3(settings: Settings):  # type: ignore[no-untyped-def]
     from web3 import HTTPProvider, Web3
+    from web3.types import RPCEndpoint
 
-    return Web3(HTTPProvider(settings.rpc_url, request_kwargs={"timeout": 15}))
+    # the chain id is asked before every eth_call (web3's validation) unless it is cached: an
+    # endpoint's chain id does not change
+    return Web3(
+        HTTPProvider(
+            settings.rpc_url,
+            request_kwargs={"timeout": 15},
+            cache_allowed_requests=True,
+            cacheable_requests={RPCEndpoint("eth_chainId")},
+        )
+    )
