@@ -32,7 +32,7 @@ def indexed_block(session: Session) -> int | None:
     return c.block_number if c else None
 
 
-# ------------------------------------------------------------------ derived data, kept per index state
+# ------------------------------------------------------------ derived data, kept per index state
 #
 # Some answers need the whole index: the quorum of a proposal needs the number of active members
 # at its snapshot, a proposal list needs every proposal's tally. The index only changes when the
@@ -40,6 +40,8 @@ def indexed_block(session: Session) -> int | None:
 # transaction, so such data derived as of the cursor stays valid until the cursor moves (to a new
 # block, or back after a reorganisation). It is computed once per cursor and engine, under a lock
 # (concurrent requests wait for one computation instead of repeating it), and kept in memory.
+# A row edited by hand, behind the indexer's back, shows in these answers from the next indexed
+# block on (the audit, a process of its own, reads the tables afresh).
 
 
 class _Memo:
@@ -54,10 +56,9 @@ _memos_lock = threading.Lock()
 
 
 def _cursor(session: Session) -> tuple[int, str] | None:
-    row = session.exec(
-        select(t.Cursor.block_number, t.Cursor.block_hash).where(t.Cursor.id == 1)
-    ).first()
-    return None if row is None else (row[0], row[1])
+    # read once per session, like indexed_block (the session keeps the row)
+    c = session.get(t.Cursor, 1)
+    return None if c is None else (c.block_number, c.block_hash)
 
 
 def _memoized(session: Session, name: Any, block: int, compute: Callable[[int], Any]) -> Any:
