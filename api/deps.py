@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import AsyncIterator
 from typing import Annotated
 
 from fastapi import Depends, Request
@@ -17,7 +17,11 @@ MAX_DB_INT = 2**31 - 1
 MAX_OFFSET = 2**63 - 1
 
 
-def get_session(request: Request) -> Iterator[Session]:
+# The dependencies are coroutines: FastAPI runs a plain function (or generator) dependency in its
+# thread pool, one hand-over there and back for each (and a generator's exit is another); opening a
+# session does no I/O (it connects on the first query, in the endpoint's thread), and closing it
+# hands its connection back to the pool.
+async def get_session(request: Request) -> AsyncIterator[Session]:
     with Session(request.app.state.engine) as session:
         yield session
 
@@ -25,7 +29,7 @@ def get_session(request: Request) -> Iterator[Session]:
 SessionDep = Annotated[Session, Depends(get_session)]
 
 
-def default_quorum(request: Request) -> int:
+async def default_quorum(request: Request) -> int:
     deployment = request.app.state.deployment
     return int(deployment.params.get("quorum_percent", 0)) if deployment else 0
 

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import gc
 import threading
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 from fastapi import FastAPI
@@ -25,6 +28,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         title="Coop DAO",
         description="The co-op's on-chain record, indexed: members, proposals, votes, rewards.",
         version="0.1.0",
+        lifespan=_lifespan,
     )
     migrate(settings.database_url)
     app.state.engine = make_engine(settings.database_url)
@@ -54,7 +58,28 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     return app
 
 
+@asynccontextmanager
+async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
+    # What is loaded by now (modules, ABIs, the app: well over 100,000 objects) lives as long
+    # as the server: out of the cyclic garbage collector's sight, its full collections take well
+    # under a millisecond instead of a pause of 50-200 ms that every request in flight waits out.
+    gc.collect()
+    gc.freeze()
+    yield
+    gc.unfreeze()
+
+
 def _web3(settings: Settings):  # type: ignore[no-untyped-def]
     from web3 import HTTPProvider, Web3
+    from web3.types import RPCEndpoint
 
-    return Web3(HTTPProvider(settings.rpc_url, request_kwargs={"timeout": 15}))
+    # the chain id is asked before every eth_call (web3's validation) unless it is cached: an
+    # endpoint's chain id does not change
+    return Web3(
+        HTTPProvider(
+            settings.rpc_url,
+            request_kwargs={"timeout": 15},
+            cache_allowed_requests=True,
+            cacheable_requests={RPCEndpoint("eth_chainId")},
+        )
+    )

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import threading
+import weakref
+from bisect import bisect_right
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -28,6 +32,110 @@ def indexed_block(session: Session) -> int | None:
     return c.block_number if c else None
 
 
+# ------------------------------------------------------------ derived data, kept per index state
+#
+# Some answers need the whole index: the quorum of a proposal needs the number of active members
+# at its snapshot, a proposal list needs every proposal's tally. The index only changes when the
+# indexer commits a range, and it commits the cursor (last block and its hash) in the same
+# transaction, so such data derived as of the cursor stays valid until the cursor moves (to a new
+# block, or back after a reorganisation). It is computed once per cursor and engine, under a lock
+# (concurrent requests wait for one computation instead of repeating it), and kept in memory.
+# A row edited by hand, behind the indexer's back, shows in these answers from the next indexed
+# block on (the audit, a process of its own, reads the tables afresh).
+
+
+class _Memo:
+    def __init__(self) -> None:
+        self.lock = threading.RLock()  # a computation may use another memoized value
+        self.key: tuple[int, str] | None = None
+        self.values: dict[Any, Any] = {}
+
+
+_memos: weakref.WeakKeyDictionary[Any, _Memo] = weakref.WeakKeyDictionary()
+_memos_lock = threading.Lock()
+
+
+def _cursor(session: Session) -> tuple[int, str] | None:
+    # read once per session, like indexed_block (the session keeps the row)
+    c = session.get(t.Cursor, 1)
+    return None if c is None else (c.block_number, c.block_hash)
+
+
+def _memoized(session: Session, name: Any, block: int, compute: Callable[[int], Any]) -> Any:
+    """`compute(block)`, kept while the index's cursor stays where it is, when `block` is the
+    cursor's block; computed afresh for any other block."""
+    key = _cursor(session)
+    if key is None or key[0] != block:
+        return compute(block)
+    engine = session.get_bind()
+    with _memos_lock:
+        memo = _memos.get(engine)
+        if memo is None:
+            memo = _memos[engine] = _Memo()
+    with memo.lock:
+        if memo.key != key:
+            memo.key, memo.values = key, {}
+        if name not in memo.values:
+            memo.values[name] = compute(block)
+        return memo.values[name]
+
+
+@dataclass(frozen=True)
+class ActiveMembers:
+    """How many members were active after each block in which some membership changed."""
+
+    blocks: list[int]
+    counts: list[int]
+
+    def at(self, block: int) -> int:
+        i = bisect_right(self.blocks, block)
+        return self.counts[i - 1] if i else 0
+
+
+def _active_members(session: Session, block: int) -> ActiveMembers:
+    """One pass over the membership rows in chain order (the latest row of each account is its
+    state, as in register_at)."""
+    active: set[str] = set()
+    blocks: list[int] = []
+    counts: list[int] = []
+    rows = session.exec(
+        select(t.MemberState.account, t.MemberState.status, t.MemberState.block_number)
+        .where(t.MemberState.block_number <= block)
+        .order_by(col(t.MemberState.block_number), col(t.MemberState.log_index))
+    )
+    for account, status, number in rows:
+        if status == "active":
+            active.add(account)
+        else:
+            active.discard(account)
+        if blocks and blocks[-1] == number:
+            counts[-1] = len(active)
+        else:
+            blocks.append(number)
+            counts.append(len(active))
+    return ActiveMembers(blocks, counts)
+
+
+def active_members(session: Session, block: int | None = None) -> ActiveMembers:
+    """Active members as a function of the block, up to `block` (default: the indexed block)."""
+    if block is None:
+        block = indexed_block(session)
+        if block is None:
+            return ActiveMembers([], [])
+    return _memoized(session, "active members", block, lambda b: _active_members(session, b))
+
+
+def _quorum_numerators(session: Session, block: int) -> list[tuple[int, int]]:
+    return [
+        (c.block_number, int(c.new_value))
+        for c in session.exec(
+            select(t.SettingChange)
+            .where(t.SettingChange.name == "quorumNumerator", t.SettingChange.block_number <= block)
+            .order_by(col(t.SettingChange.block_number), col(t.SettingChange.log_index))
+        )
+    ]
+
+
 def quorum_numerator_at(session: Session, block: int, default: int) -> int:
     numerator = default
     for change in session.exec(
@@ -39,10 +147,28 @@ def quorum_numerator_at(session: Session, block: int, default: int) -> int:
     return numerator
 
 
-def quorum_at(session: Session, snapshot: int, default_numerator: int) -> int:
-    members = sum(1 for r in register_at(session, snapshot) if r.status == "active")
-    numerator = quorum_numerator_at(session, snapshot, default_numerator)
+def _quorum(members: int, numerator: int) -> int:
     return max(1, -(-members * numerator // 100))
+
+
+def quorum_numerators(session: Session, block: int) -> list[tuple[int, int]]:
+    """(block, new numerator) of every quorum change up to `block`, in chain order."""
+    return _memoized(session, "quorum numerators", block, lambda b: _quorum_numerators(session, b))
+
+
+def _numerator_at(numerators: list[tuple[int, int]], block: int, default: int) -> int:
+    i = bisect_right([n for n, _ in numerators], block)
+    return numerators[i - 1][1] if i else default
+
+
+def quorum_at(session: Session, snapshot: int, default_numerator: int) -> int:
+    latest = indexed_block(session)
+    if latest is None or snapshot > latest:
+        members = sum(1 for r in register_at(session, snapshot) if r.status == "active")
+        return _quorum(members, quorum_numerator_at(session, snapshot, default_numerator))
+    members = active_members(session, latest).at(snapshot)
+    numerator = _numerator_at(quorum_numerators(session, latest), snapshot, default_numerator)
+    return _quorum(members, numerator)
 
 
 @dataclass
@@ -66,6 +192,36 @@ def tallies(session: Session, block: int | None = None) -> dict[str, list[int]]:
     return out
 
 
+def proposal_tally(session: Session, proposal_id: str, block: int | None = None) -> list[int]:
+    """Against, for and abstain votes of one proposal (as of `block`)."""
+    q = (
+        select(t.Vote.support, func.sum(t.Vote.weight))
+        .where(t.Vote.proposal_id == proposal_id)
+        .group_by(t.Vote.support)
+    )
+    if block is not None:
+        q = q.where(t.Vote.block_number <= block)
+    out = [0, 0, 0]
+    for support, weight in session.exec(q):
+        out[support] = int(weight)
+    return out
+
+
+def _state(p: t.Proposal, events: dict[str, Any], block: int, votes: list[int], quorum: int) -> str:
+    if "executed" in events:
+        return "Executed"
+    if "canceled" in events:
+        return "Canceled"
+    if "queued" in events:
+        return "Queued"
+    if p.vote_start >= block:
+        return "Pending"
+    if p.vote_end >= block:
+        return "Active"
+    against, for_, abstain = votes
+    return "Succeeded" if for_ + abstain >= quorum and for_ > against else "Defeated"
+
+
 def proposal_view(
     session: Session,
     p: t.Proposal,
@@ -76,7 +232,7 @@ def proposal_view(
     events: dict[str, t.ProposalEvent] | None = None,
 ) -> ProposalView:
     if tally is None:
-        tally = tallies(session, block).get(p.proposal_id, [0, 0, 0])
+        tally = proposal_tally(session, p.proposal_id, block)
     if events is None:
         events = {
             e.kind: e
@@ -88,43 +244,53 @@ def proposal_view(
             )
         }
     quorum = quorum_at(session, p.vote_start, default_quorum) if p.vote_start < block else 0
-    if "executed" in events:
-        state = "Executed"
-    elif "canceled" in events:
-        state = "Canceled"
-    elif "queued" in events:
-        state = "Queued"
-    elif p.vote_start >= block:
-        state = "Pending"
-    elif p.vote_end >= block:
-        state = "Active"
-    else:
-        against, for_, abstain = tally
-        state = "Succeeded" if for_ + abstain >= quorum and for_ > against else "Defeated"
-    return ProposalView(p, state, list(tally), quorum, events)
+    return ProposalView(p, _state(p, events, block, tally, quorum), list(tally), quorum, events)
 
 
-def proposals(session: Session, *, block: int, default_quorum: int) -> list[ProposalView]:
+def _proposals(session: Session, block: int, default_quorum: int) -> list[ProposalView]:
+    """Every proposal's view in three queries (plus the active-member timeline)."""
     all_tallies = tallies(session, block)
     events: dict[str, dict[str, t.ProposalEvent]] = defaultdict(dict)
+    loaded: list[Any] = []
     for e in session.exec(select(t.ProposalEvent).where(t.ProposalEvent.block_number <= block)):
         events[e.proposal_id][e.kind] = e
+        loaded.append(e)
     rows = session.exec(
         select(t.Proposal)
         .where(t.Proposal.block_number <= block)
         .order_by(col(t.Proposal.block_number).desc())
     ).all()
-    return [
-        proposal_view(
-            session,
-            p,
-            block=block,
-            default_quorum=default_quorum,
-            tally=all_tallies.get(p.proposal_id, [0, 0, 0]),
-            events=events.get(p.proposal_id, {}),
+    loaded += rows
+    members = active_members(session, block)
+    numerators = quorum_numerators(session, block)
+    views = []
+    for p in rows:
+        votes = all_tallies.get(p.proposal_id, [0, 0, 0])
+        evs = events.get(p.proposal_id, {})
+        quorum = 0
+        if p.vote_start < block:
+            numerator = _numerator_at(numerators, p.vote_start, default_quorum)
+            quorum = _quorum(members.at(p.vote_start), numerator)
+        views.append(
+            ProposalView(p, _state(p, evs, block, votes, quorum), list(votes), quorum, evs)
         )
-        for p in rows
-    ]
+    # the views outlive this session (they are kept per cursor): detach their rows from it
+    for row in loaded:
+        session.expunge(row)
+    return views
+
+
+def proposals(session: Session, *, block: int, default_quorum: int) -> list[ProposalView]:
+    """Every proposal as of `block`, newest first (kept per cursor when `block` is the indexed
+    block: do not modify the views)."""
+    return list(
+        _memoized(
+            session,
+            ("proposals", default_quorum),
+            block,
+            lambda b: _proposals(session, b, default_quorum),
+        )
+    )
 
 
 def reserve(session: Session, block: int | None = None) -> int:
@@ -145,20 +311,44 @@ def summary(session: Session, *, default_quorum: int) -> dict[str, Any]:
             "reserve": 0,
             "open_proposals": 0,
         }
-    register = register_at(session, block)
+    return dict(
+        _memoized(
+            session,
+            ("summary", default_quorum),
+            block,
+            lambda b: _summary(session, b, default_quorum),
+        )
+    )
+
+
+def _summary(session: Session, block: int, default_quorum: int) -> dict[str, Any]:
+    latest: dict[str, tuple[str, int, int]] = {}
+    for account, status, shares, capital in session.exec(
+        select(
+            t.MemberState.account,
+            t.MemberState.status,
+            t.MemberState.shares,
+            t.MemberState.capital,
+        )
+        .where(t.MemberState.block_number <= block)
+        .order_by(col(t.MemberState.block_number), col(t.MemberState.log_index))
+    ):
+        latest[account] = (status, shares, capital)
+    register = latest.values()
     open_ = [
         v
         for v in proposals(session, block=block, default_quorum=default_quorum)
         if v.state in ("Pending", "Active")
     ]
+    paid = select(t.TreasuryMovement.value).where(t.TreasuryMovement.block_number <= block)
     return {
         "indexed_block": block,
-        "members": sum(1 for r in register if r.status == "active"),
-        "suspended": sum(1 for r in register if r.status == "suspended"),
-        "pending_applications": sum(1 for r in register if r.status == "pending"),
-        "capital": sum(r.capital for r in register),
-        "shares": sum(r.shares for r in register),
+        "members": sum(1 for status, _, _ in register if status == "active"),
+        "suspended": sum(1 for status, _, _ in register if status == "suspended"),
+        "pending_applications": sum(1 for status, _, _ in register if status == "pending"),
+        "capital": sum(capital for _, _, capital in register),
+        "shares": sum(shares for _, shares, _ in register),
         "reserve": reserve(session, block),
         "open_proposals": len(open_),
-        "treasury_paid_out": sum(m.value for m in session.exec(select(t.TreasuryMovement))),
+        "treasury_paid_out": sum(session.exec(paid)),
     }

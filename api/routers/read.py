@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
+from eth_abi import decode as abi_decode
+from eth_abi import encode as abi_encode
+from eth_utils import function_signature_to_4byte_selector
 from fastapi import APIRouter, Query, Request
 from sqlmodel import col, func, select
 
@@ -163,22 +166,32 @@ def member(address: str, session: SessionDep, request: Request) -> dict[str, Any
     }
 
 
+# rewards.claimable(uint256 periodId, address account) -> (uint256 interest, uint256 patronage),
+# called with a precomputed selector: building a web3 contract object and matching its ABI on
+# every request costs more than the call itself
+CLAIMABLE = function_signature_to_4byte_selector("claimable(uint256,address)")
+
+
 def _claimable(request: Request, session: SessionDep, account: str) -> list[dict[str, Any]]:
     """Rewards the account can claim now, per allocated period (from the contract's view)."""
     w3, deployment = request.app.state.w3, request.app.state.deployment
     if w3 is None or deployment is None:
         return []
-    rewards = deployment.contract(w3, "rewards")
+    rewards = deployment.addresses["rewards"]
     out = []
-    for alloc in session.exec(select(t.Allocation).order_by(col(t.Allocation.period_id))):
+    for period_id in session.exec(
+        select(t.Allocation.period_id).order_by(col(t.Allocation.period_id))
+    ):
         try:
-            interest, patronage = rewards.functions.claimable(alloc.period_id, account).call()
+            data = CLAIMABLE + abi_encode(["uint256", "address"], [period_id, account])
+            raw = w3.eth.call({"to": rewards, "data": data})
+            interest, patronage = abi_decode(["uint256", "uint256"], bytes(raw))
         except Exception:  # noqa: BLE001  (chain unreachable: the index alone answers the rest)
             return []
         if interest or patronage:
             out.append(
                 {
-                    "period_id": alloc.period_id,
+                    "period_id": period_id,
                     "interest": _num(interest),
                     "patronage": _num(patronage),
                 }
@@ -277,13 +290,27 @@ def proposal(proposal_id: str, session: SessionDep, quorum: QuorumDep) -> dict[s
         raise NotFound(f"no proposal {proposal_id}")
     view = queries.proposal_view(session, p, block=_block(session), default_quorum=quorum)
     out = _proposal(view, detail=True)
+    # columns, not ORM objects: a proposal may have thousands of votes
     votes = session.exec(
-        select(t.Vote).where(t.Vote.proposal_id == proposal_id).order_by(col(t.Vote.block_number))
-    ).all()
+        select(t.Vote.voter, t.Vote.support, t.Vote.reason, *VOTE_REF)
+        .where(t.Vote.proposal_id == proposal_id)
+        .order_by(col(t.Vote.block_number))
+    )
     out["vote_list"] = [
-        {"voter": v.voter, "support": v.support, "reason": v.reason, **_ref(v)} for v in votes
+        {
+            "voter": voter,
+            "support": support,
+            "reason": reason,
+            "block_number": block_number,
+            "tx_hash": tx_hash,
+            "log_index": log_index,
+        }
+        for voter, support, reason, block_number, tx_hash, log_index in votes
     ]
     return out
+
+
+VOTE_REF = (t.Vote.block_number, t.Vote.tx_hash, t.Vote.log_index)
 
 
 @router.get("/periods", tags=["rewards"])

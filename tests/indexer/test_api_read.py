@@ -146,3 +146,38 @@ def test_contributions_claims_and_a_members_claimable_rewards(history, engine, d
             {"period_id": 1, "interest": str(owed[0]), "patronage": str(owed[1])}
         ]
         assert c.get("/api/claims", params={"account": "nope"}).status_code == 400
+
+
+def test_answers_follow_the_index_when_it_moves(history, engine, db_url):
+    """Data derived from the whole index (kept per indexed block) is recomputed once the indexer
+    commits new blocks: one server sees the new member, the new proposal and its quorum."""
+    from brownie import chain
+
+    from tests.conftest import PRICE, Gov, new_account
+
+    make_indexer(history, engine).sync()
+    app = create_app(Settings(database_url=db_url, deployment_file=history.deployment_file))
+    with TestClient(app) as c:
+        before = c.get("/api/summary").json()
+        listed = c.get("/api/proposals").json()
+        newcomer = new_account(accounts[0])
+        history.membership.join(2, {"from": newcomer, "value": 2 * PRICE})
+        chain.mine()
+        gov = Gov(history)
+        pid, _ = gov.propose(newcomer, [(history.membership, 0, b"")], "After the newcomer")
+        gov.start_voting(pid)
+        assert c.get("/api/summary").json() == before  # the index has not moved yet
+        make_indexer(history, engine).sync()
+        after = c.get("/api/summary").json()
+        assert after["members"] == before["members"] + 1 == history.membership.memberCount()
+        assert after["open_proposals"] == before["open_proposals"] + 1
+        assert int(after["capital"]) == history.membership.totalCapital()
+        assert c.get("/api/proposals").json()["total"] == listed["total"] + 1
+        one = c.get(f"/api/proposals/{pid}").json()
+        assert one["state"] == "Active"
+        members = history.membership.memberCount()
+        assert (
+            one["quorum"]
+            == max(1, -(-members * 25 // 100))
+            == history.governor.quorum(history.governor.proposalSnapshot(pid))
+        )
