@@ -7,9 +7,9 @@ from a separate process on loopback by concurrent clients for a bounded time.
 How the index is built (see BENCHMARKS.md): a real co-op is deployed on the network's chain and
 given a real history (members join, a reward period is opened, closed, funded and claimed), which
 the real indexer indexes; then the bulk (members, proposals, votes) is made of decoded events at
-real block numbers of that chain, fed to the real projection (dao.projection.Projector, the code
-the indexer writes rows with), whose rows are written with bulk INSERTs: the index holds the very
-rows the indexer would write, for events never emitted on chain. The member endpoint asks the
+real block numbers of that chain, fed to the real projection (dao.projection.Projector, which
+writes the indexer's rows with one bulk INSERT per table): the index holds the very rows the
+indexer would write, for events never emitted on chain. The member endpoint asks the
 chain for claimable rewards, so it runs against the real co-op.
 
 SQLite always; PostgreSQL too when BENCH_POSTGRES_URL or TEST_POSTGRES_URL names a server whose
@@ -246,22 +246,6 @@ def _current_block() -> int:
 # ------------------------------------------------------------------ the index
 
 
-class _Rows:
-    """What the projection is given as its session: reads go to the real index, and the rows it
-    adds are kept, to be written with bulk INSERTs (the ORM's unit of work takes minutes for
-    200,000 rows)."""
-
-    def __init__(self, session: Any) -> None:
-        self.session = session
-        self.rows: dict[type, list[Any]] = defaultdict(list)
-
-    def add(self, row: Any) -> None:
-        self.rows[type(row)].append(row)
-
-    def exec(self, statement: Any) -> Any:
-        return self.session.exec(statement)
-
-
 def _index_chain(url: str, coop: Any, head: int) -> float:
     """The real chain through the real indexer; returns seconds."""
     from web3 import HTTPProvider, Web3
@@ -284,48 +268,34 @@ def _index_chain(url: str, coop: Any, head: int) -> float:
         engine.dispose()
 
 
-def _project(url: str, bulk: Bulk) -> dict[type, list[dict[str, Any]]]:
-    """The bulk's rows, as the real projection makes them (on top of the indexed chain)."""
+def _load_bulk(url: str, bulk: Bulk) -> tuple[float, int]:
+    """The bulk's logs through the real projection (dao.projection.Projector, the indexer's: one
+    bulk INSERT per table), in one transaction on top of the indexed chain; returns (seconds,
+    rows in the index)."""
+    from sqlalchemy import func, select, text
     from sqlmodel import Session
 
+    from dao import tables as t
     from dao.db import make_engine
     from dao.projection import Projector
 
     engine = make_engine(url)
     try:
-        with Session(engine) as session:
-            rows = _Rows(session)
-            projector = Projector(rows)  # type: ignore[arg-type]
-            for log in bulk.logs:
-                projector.apply(log)
-    finally:
-        engine.dispose()
-    return {
-        table: [row.model_dump(exclude={"id"}) for row in table_rows]
-        for table, table_rows in rows.rows.items()
-    }
-
-
-def _write_rows(url: str, rows: dict[type, list[dict[str, Any]]]) -> float:
-    """Bulk INSERTs of the projected rows, in chain order; returns seconds."""
-    from sqlalchemy import insert, text
-    from sqlmodel import Session
-
-    from dao.db import make_engine
-
-    engine = make_engine(url)
-    try:
         started = time.perf_counter()
-        with Session(engine) as session:
-            for table, dicts in rows.items():
-                for start in range(0, len(dicts), 5000):
-                    session.execute(insert(table), dicts[start : start + 5000])
+        with Session(engine) as session, session.no_autoflush:
+            Projector(session).apply_all(bulk.logs)
             session.commit()
         if engine.dialect.name == "postgresql":
             # what autovacuum does shortly after a bulk load: fresh planner statistics
             with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
                 conn.execute(text("ANALYZE"))
-        return round(time.perf_counter() - started, 2)
+        seconds = round(time.perf_counter() - started, 2)
+        with Session(engine) as session:
+            rows = sum(
+                session.execute(select(func.count()).select_from(table)).scalar_one()
+                for table in (t.RawEvent, *t.PROJECTION_TABLES)
+            )
+        return seconds, rows
     finally:
         engine.dispose()
 
@@ -461,25 +431,13 @@ def _load(base: str, bulk: Bulk, real_members: list[str], sizes: Sizes) -> dict[
     return json.loads(done.stdout)
 
 
-def _backend(
-    url: str,
-    coop: Any,
-    bulk: Bulk,
-    real_members: list[str],
-    sizes: Sizes,
-    rows: dict[type, list[dict[str, Any]]] | None = None,
-) -> tuple[dict, dict]:
-    """Index the chain, add the bulk, serve and load; returns (results, the bulk's rows)."""
+def _backend(url: str, coop: Any, bulk: Bulk, real_members: list[str], sizes: Sizes) -> dict:
+    """Index the chain, add the bulk, serve and load."""
     build = {"index_chain_s": _index_chain(url, coop, bulk.head)}
-    if rows is None:
-        started = time.perf_counter()
-        rows = _project(url, bulk)
-        build["project_bulk_s"] = round(time.perf_counter() - started, 2)
-    build["write_rows_s"] = _write_rows(url, rows)
-    build["rows"] = sum(len(r) for r in rows.values())
+    build["project_bulk_s"], build["rows"] = _load_bulk(url, bulk)
     with _server(url, coop.deployment_file) as base:
         endpoints = _load(base, bulk, real_members, sizes)
-    return {"endpoints": endpoints, "build": build}, rows
+    return {"endpoints": endpoints, "build": build}
 
 
 def measure(small: bool = False, postgres_url: str | None = None) -> dict:
@@ -492,7 +450,7 @@ def measure(small: bool = False, postgres_url: str | None = None) -> dict:
     try:
         coop, real_members = _real_coop(tmp / "deployments")
         bulk = _bulk(coop, sizes, _current_block() + 1, first_index=len(real_members) + 1)
-        sqlite, rows = _backend(f"sqlite:///{tmp / 'index.db'}", coop, bulk, real_members, sizes)
+        sqlite = _backend(f"sqlite:///{tmp / 'index.db'}", coop, bulk, real_members, sizes)
         result = {
             "sizes": {
                 "members": sizes.members + len(real_members),
@@ -512,7 +470,7 @@ def measure(small: bool = False, postgres_url: str | None = None) -> dict:
         )
         if pg_admin:
             with _postgres_database(pg_admin) as url:
-                result["postgresql"], _ = _backend(url, coop, bulk, real_members, sizes, rows)
+                result["postgresql"] = _backend(url, coop, bulk, real_members, sizes)
         return result
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
@@ -549,8 +507,8 @@ def write(api: dict) -> None:
         "period is opened, closed and funded from the impersonated timelock; one claim), which "
         "the real indexer indexes. The bulk is synthetic: decoded events (joins, share purchases, "
         "departures, proposals, votes, queued/executed/canceled) at real block numbers of that "
-        "chain, fed to the real projection (`dao.projection.Projector`, with which the indexer "
-        "writes its rows), whose rows are then written with bulk INSERTs; so the tables hold the "
+        "chain, fed to the real projection (`dao.projection.Projector`, which writes the "
+        "indexer's rows with one bulk INSERT per table); so the tables hold the "
         "rows the indexer would write, but those events were never emitted on chain, and the "
         "chain knows only the four real members. The member endpoint asks the chain (the real "
         "co-op's `claimable`) for every funded period, for every member asked.\n\n"
