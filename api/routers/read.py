@@ -124,24 +124,32 @@ def members(
 def member(address: str, session: SessionDep, request: Request) -> dict[str, Any]:
     """One member: shares, status, sanctions, votes, points, claims, share movements."""
     account = checksum(address)
-    history = session.exec(
-        select(t.MemberState)
-        .where(t.MemberState.account == account)
-        .order_by(col(t.MemberState.block_number), col(t.MemberState.log_index))
-    ).all()
-    points = session.exec(select(t.Points).where(t.Points.account == account)).all()
-    if not history and not points:
+
+    def rows(table: Any, column: str, *order: str) -> list[Any]:
+        # plain rows (attribute access, column types applied) rather than ORM objects: this is
+        # the API's busiest page, and building model instances was most of its time
+        core = table.__table__
+        query = select(core).where(core.c[column] == account)
+        return list(session.execute(query.order_by(*(core.c[o] for o in order))))
+
+    ms = t.MemberState.__table__  # type: ignore[attr-defined]
+    latest = session.execute(
+        select(ms)
+        .where(ms.c.account == account)
+        .order_by(ms.c.block_number.desc(), ms.c.log_index.desc())
+        .limit(1)
+    ).first()
+    points = rows(t.Points, "account", "block_number", "log_index")
+    if latest is None and not points:
         raise NotFound(f"{account} has never been a member or a contributor of this co-op")
-    sanctions = session.exec(select(t.Sanction).where(t.Sanction.account == account)).all()
-    votes = session.exec(
-        select(t.Vote).where(t.Vote.voter == account).order_by(col(t.Vote.block_number))
-    ).all()
-    claims = session.exec(select(t.Claim).where(t.Claim.account == account)).all()
-    moves = session.exec(select(t.ShareMovement).where(t.ShareMovement.account == account)).all()
+    sanctions = rows(t.Sanction, "account", "block_number", "log_index")
+    votes = rows(t.Vote, "voter", "block_number", "log_index")
+    claims = rows(t.Claim, "account", "block_number", "log_index")
+    moves = rows(t.ShareMovement, "account", "block_number", "log_index")
     claimable = _claimable(request, session, account)
     return {
         "account": account,
-        "current": _member(history[-1]) if history else None,
+        "current": _member(latest) if latest is not None else None,
         "claimable": claimable,
         "sanctions": [
             {"kind": s.kind, "reason_hash": s.reason_hash, "until": s.until, **_ref(s)}
