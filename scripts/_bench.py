@@ -32,6 +32,12 @@ def small() -> bool:
     return os.environ.get("BENCH_SMALL", "") not in ("", "0")
 
 
+def postgres_admin_url() -> str | None:
+    """A PostgreSQL server where the benchmarks may create databases (BENCH_POSTGRES_URL, else
+    the tests' TEST_POSTGRES_URL), or None: SQLite only."""
+    return os.environ.get("BENCH_POSTGRES_URL") or os.environ.get("TEST_POSTGRES_URL") or None
+
+
 def machine() -> str:
     cpu = next(
         (

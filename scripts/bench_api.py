@@ -28,7 +28,6 @@ import subprocess
 import sys
 import tempfile
 import time
-import uuid
 from collections import defaultdict
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -39,7 +38,16 @@ from typing import Any
 import httpx
 from eth_utils import keccak, to_checksum_address
 
-from scripts._bench import ROOT, footer, replace_block, small, table, update_results
+from dao.db import scratch_postgres_database
+from scripts._bench import (
+    ROOT,
+    footer,
+    postgres_admin_url,
+    replace_block,
+    small,
+    table,
+    update_results,
+)
 
 # clients at once: enough to keep the one server process busy all the time (more clients only
 # queue: in a closed loop, latency ~ clients / throughput)
@@ -306,31 +314,6 @@ def _rpc_url() -> str:
     return web3.provider.endpoint_uri
 
 
-@contextmanager
-def _postgres_database(admin_url: str) -> Iterator[str]:
-    """A new, empty PostgreSQL database, dropped afterwards."""
-    from sqlalchemy import create_engine, text
-    from sqlalchemy.engine import make_url
-
-    name = f"coop_bench_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(make_url(admin_url), isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield make_url(admin_url).set(database=name).render_as_string(hide_password=False)
-    finally:
-        for attempt in range(40):
-            try:
-                with admin.connect() as conn:
-                    conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-                break
-            except Exception:  # noqa: BLE001  (an autovacuum worker still attached)
-                if attempt == 39:
-                    raise
-                time.sleep(0.25)
-        admin.dispose()
-
-
 # ------------------------------------------------------------------ server and load
 
 
@@ -463,13 +446,9 @@ def measure(small: bool = False, postgres_url: str | None = None) -> dict:
             "server": _server_kind(),
             **sqlite,
         }
-        pg_admin = (
-            postgres_url
-            or os.environ.get("BENCH_POSTGRES_URL")
-            or os.environ.get("TEST_POSTGRES_URL")
-        )
+        pg_admin = postgres_url or postgres_admin_url()
         if pg_admin:
-            with _postgres_database(pg_admin) as url:
+            with scratch_postgres_database(pg_admin, "coop_bench") as url:
                 result["postgresql"] = _backend(url, coop, bulk, real_members, sizes)
         return result
     finally:

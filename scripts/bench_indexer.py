@@ -38,8 +38,6 @@ from pathlib import Path
 from typing import Any
 
 from brownie import accounts, web3
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
 from sqlmodel import Session, func, select
 from web3 import HTTPProvider, Web3
 
@@ -47,9 +45,17 @@ from dao import tables as t
 from dao.audit import run_audit
 from dao.config import Settings
 from dao.contracts import Deployment
-from dao.db import make_engine, migrate
+from dao.db import make_engine, migrate, scratch_postgres_database
 from dao.projection import _json
-from scripts._bench import ROOT, footer, replace_block, small, table, update_results
+from scripts._bench import (
+    ROOT,
+    footer,
+    postgres_admin_url,
+    replace_block,
+    small,
+    table,
+    update_results,
+)
 from scripts.deploy import deploy_coop
 from tests.indexer._chain import Activity, RawChain, addresses
 
@@ -301,34 +307,7 @@ def naive_baseline(
     return seconds, count
 
 
-def _postgres_database(admin_url: str):  # type: ignore[no-untyped-def]
-    """A new PostgreSQL database: (its URL, a function that drops it)."""
-    admin_u = make_url(admin_url)
-    name = f"coop_bench_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(admin_u, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-
-    def drop() -> None:
-        for attempt in range(40):
-            try:
-                with admin.connect() as conn:
-                    conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-                break
-            except Exception:  # noqa: BLE001 - an autovacuum worker still attached
-                if attempt == 39:
-                    raise
-                time.sleep(0.25)
-        admin.dispose()
-
-    return admin_u.set(database=name).render_as_string(hide_password=False), drop
-
-
 # ------------------------------------------------------------------ the benchmark
-
-
-def postgres_admin_url() -> str | None:
-    return os.environ.get("BENCH_POSTGRES_URL") or os.environ.get("TEST_POSTGRES_URL") or None
 
 
 def measure(small: bool = False, *, postgres_url: str | None = None) -> dict:
@@ -386,11 +365,8 @@ def _measure(members: int, tmp: Path, postgres_url: str | None) -> dict:
         "chain_seconds": round(chain_facts["seconds"], 1),
     }
     if postgres_url:
-        pg_url, drop = _postgres_database(postgres_url)
-        try:
+        with scratch_postgres_database(postgres_url, "coop_bench") as pg_url:
             pg_s, pg_rows = time_coop_index(pg_url, deployment_file, rpc)
-        finally:
-            drop()
         result.update(
             {
                 "postgres_events": pg_rows,
