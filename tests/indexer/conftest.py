@@ -13,20 +13,16 @@ import json
 import os
 import subprocess
 import sys
-import time
-import uuid
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
 import pytest
 from brownie import chain, web3
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import Engine, make_url
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.engine import Engine
 
 from dao.contracts import Deployment
-from dao.db import make_engine, migrate
+from dao.db import make_engine, migrate, scratch_postgres_database
 from dao.indexer import Indexer
 from scripts.deploy import deploy_coop
 from tests.conftest import DAY, FOR, PRICE, Gov
@@ -50,31 +46,15 @@ def fresh_database(kind: str, tmp_path: Path, stem: str) -> Iterator[str]:
     if kind == "sqlite":
         yield f"sqlite:///{tmp_path / f'{stem}.db'}"
         return
-    admin_url = make_url(PG_ADMIN_URL)
-    name = f"coop_test_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
-    try:
-        with admin.connect() as conn:
-            conn.execute(text(f'CREATE DATABASE "{name}"'))
-    except Exception as exc:  # noqa: BLE001
-        pytest.fail(
-            f"PostgreSQL is needed for this test and is not reachable at {PG_ADMIN_URL} ({exc}); "
-            "start it (see .ci/run) or point TEST_POSTGRES_URL at a server"
-        )
-    try:
-        yield admin_url.set(database=name).render_as_string(hide_password=False)
-    finally:
-        # FORCE cannot end an autovacuum worker (not our role) that a bulk insert may have started
-        for attempt in range(40):
-            try:
-                with admin.connect() as conn:
-                    conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-                break
-            except DBAPIError:
-                if attempt == 39:
-                    raise
-                time.sleep(0.25)
-        admin.dispose()
+    with ExitStack() as stack:
+        try:
+            url = stack.enter_context(scratch_postgres_database(PG_ADMIN_URL, "coop_test"))
+        except Exception as exc:  # noqa: BLE001
+            pytest.fail(
+                f"PostgreSQL is needed for this test and is not reachable at {PG_ADMIN_URL} "
+                f"({exc}); start it (see .ci/run) or point TEST_POSTGRES_URL at a server"
+            )
+        yield url
 
 
 @contextmanager
@@ -133,6 +113,40 @@ def make_indexer(coop, engine, **kw) -> Indexer:
     return Indexer(w3=w3, engine=engine, deployment=load_deployment(coop), **kw)
 
 
+def cli_env(
+    db_url: str, deployment_file: Path, rpc: str | None = None, **extra: str
+) -> dict[str, str]:
+    """The environment a user gives the `coop` command line (dao/config.py), plus `extra`."""
+    return {
+        **os.environ,
+        "DATABASE_URL": db_url,
+        "DEPLOYMENT_FILE": str(deployment_file),
+        "RPC_URL": rpc or rpc_url(),
+        **extra,
+    }
+
+
+def start_coop_cli(
+    *args: str, env: dict[str, str], stdout: int = subprocess.DEVNULL
+) -> subprocess.Popen:
+    """Start the `coop` command line in the background (stderr piped, as text)."""
+    return subprocess.Popen(
+        [sys.executable, "-m", "dao.cli", *args],
+        env=env,
+        cwd=ROOT,
+        stdout=stdout,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
+def assert_audit_passes(db_url: str, coop) -> None:
+    """`coop audit` over the index: every check passes."""
+    result = coop_cli("audit", db_url=db_url, deployment_file=coop.deployment_file, timeout=300)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "differs" not in result.stdout
+
+
 def coop_cli(
     *args: str,
     db_url: str,
@@ -143,13 +157,7 @@ def coop_cli(
     timeout: float = 600,
 ) -> subprocess.CompletedProcess:
     """Run the `coop` command line as a user would, in a separate process."""
-    full_env = {
-        **os.environ,
-        "DATABASE_URL": db_url,
-        "DEPLOYMENT_FILE": str(deployment_file),
-        "RPC_URL": rpc or rpc_url(),
-        **(env or {}),
-    }
+    full_env = cli_env(db_url, deployment_file, rpc, **(env or {}))
     return subprocess.run(
         [sys.executable, "-m", "dao.cli", *args],
         env=full_env,

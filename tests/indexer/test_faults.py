@@ -11,12 +11,10 @@ written to reports/faults.json at the end of the module for the notes.
 from __future__ import annotations
 
 import json
-import os
 import random
 import signal
 import sqlite3
 import subprocess
-import sys
 import threading
 import time
 from collections import Counter
@@ -42,10 +40,13 @@ from tests.indexer._rpc_proxy import FlakyRpcProxy
 from tests.indexer.conftest import (
     PG_ADMIN_URL,
     ROOT,
+    assert_audit_passes,
+    cli_env,
     coop_cli,
     load_deployment,
     make_indexer,
     rpc_url,
+    start_coop_cli,
 )
 
 FAULTS: Counter[str] = Counter()
@@ -75,12 +76,6 @@ def _busy_chain(raw: RawChain, coop, tag: str, n: int, per_block: int = 1) -> li
     return raw.logs(deployment.addresses.values(), deployment.start_block, raw.head())
 
 
-def _audit_ok(db_url: str, coop) -> None:
-    result = coop_cli("audit", db_url=db_url, deployment_file=coop.deployment_file, timeout=300)
-    assert result.returncode == 0, result.stdout + result.stderr
-    assert "differs" not in result.stdout
-
-
 def _same_as_clean(coop, engine, other_engine, to_block: int | None = None) -> None:
     make_indexer(coop, other_engine).sync(to_block=to_block)
     assert_same_index(db_snapshot(engine), db_snapshot(other_engine))
@@ -96,16 +91,6 @@ def _cursor(engine) -> tuple[int, str] | None:
     with Session(engine) as s:
         c = s.get(t.Cursor, 1)
         return None if c is None else (c.block_number, c.block_hash)
-
-
-def _env(coop, db_url: str, rpc: str | None = None, **extra: str) -> dict[str, str]:
-    return {
-        **os.environ,
-        "DATABASE_URL": db_url,
-        "DEPLOYMENT_FILE": str(coop.deployment_file),
-        "RPC_URL": rpc or rpc_url(),
-        **extra,
-    }
 
 
 def _wait_for(predicate, timeout: float = 60.0, proc: subprocess.Popen | None = None) -> None:
@@ -193,7 +178,7 @@ def test_sqlite_locked_by_another_writer_mid_range(indexed_coop, tmp_path, raw):
     migrate(clean_url)
     clean = make_engine(clean_url)
     _same_as_clean(coop, engine, clean)
-    _audit_ok(url, coop)
+    assert_audit_passes(url, coop)
     for e in (engine, clean):
         e.dispose()
 
@@ -264,7 +249,7 @@ def test_postgresql_connection_killed_mid_range(indexed_coop, tmp_path, raw):
         with fresh_database("postgresql", tmp_path, "clean") as clean_url:
             with migrated_engine(clean_url) as clean:
                 _same_as_clean(coop, engine, clean)
-        _audit_ok(url, coop)
+        assert_audit_passes(url, coop)
     admin.dispose()
 
 
@@ -282,17 +267,11 @@ def test_coop_index_sigkilled_at_random_points_resumes_exactly(
     logs = _busy_chain(raw, coop, "sigkill", 150)
     raw.mine(150)  # and a run of empty blocks: a range costs a commit either way
     head = raw.head()
-    env = _env(coop, db_url, CHUNK_SIZE="1", MAX_CHUNK_SIZE="1")
+    env = cli_env(db_url, coop.deployment_file, CHUNK_SIZE="1", MAX_CHUNK_SIZE="1")
     rng = random.Random(20261126)
     cursors = []
     for i in range(KILLS):
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "dao.cli", "index", "--quiet"],
-            env=env,
-            cwd=ROOT,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
-        )
+        proc = start_coop_cli("index", "--quiet", env=env)
         try:
             # a random moment: a random time into the run (the first two: importing, migrating)
             # or a random number of ranges further, whichever comes first
@@ -328,7 +307,7 @@ def test_coop_index_sigkilled_at_random_points_resumes_exactly(
     assert result.returncode == 0, result.stderr
     assert cursor_of(engine) == head
     _same_as_clean(coop, engine, other_engine)
-    _audit_ok(db_url, coop)
+    assert_audit_passes(db_url, coop)
 
 
 # ------------------------------------------------------------------ 4. deep reorganisation
@@ -356,15 +335,10 @@ def test_reorg_deeper_than_confirmations_under_a_running_follower(
     old_head = raw.head()
     assert old_head - fork > confirmations + 5
 
-    env = _env(coop, db_url, CONFIRMATIONS=str(confirmations), POLL_INTERVAL="0.1")
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "dao.cli", "index", "--follow", "--quiet"],
-        env=env,
-        cwd=ROOT,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
+    env = cli_env(
+        db_url, coop.deployment_file, CONFIRMATIONS=str(confirmations), POLL_INTERVAL="0.1"
     )
+    proc = start_coop_cli("index", "--follow", "--quiet", env=env)
     try:
         _wait_for(lambda: cursor_of(engine) == old_head - confirmations, proc=proc)
         with Session(engine) as s:
@@ -391,7 +365,7 @@ def test_reorg_deeper_than_confirmations_under_a_running_follower(
     assert not accounts & set(orphans) and set(newcomers) <= accounts
     _no_duplicates(engine)
     _same_as_clean(coop, engine, other_engine, to_block=target)
-    _audit_ok(db_url, coop)
+    assert_audit_passes(db_url, coop)
 
 
 # ------------------------------------------------------------------ 5. RPC outage while following
@@ -418,15 +392,8 @@ def test_rpc_outage_while_following_is_waited_out(indexed_coop, db_url, engine, 
             return next(faults) if outage["seen"] % 3 else None
 
         proxy.plan = plan
-        env = _env(coop, db_url, rpc=proxy.url, POLL_INTERVAL="0.1")
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "dao.cli", "index", "--follow", "--quiet"],
-            env=env,
-            cwd=ROOT,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
+        env = cli_env(db_url, coop.deployment_file, proxy.url, POLL_INTERVAL="0.1")
+        proc = start_coop_cli("index", "--follow", "--quiet", env=env)
         try:
             _wait_for(lambda: cursor_of(engine) == raw.head(), proc=proc)
             outage["on"] = True
@@ -447,7 +414,7 @@ def test_rpc_outage_while_following_is_waited_out(indexed_coop, db_url, engine, 
         FAULTS[f"rpc {f} while following"] += n
     _no_duplicates(engine)
     _same_as_clean(coop, engine, other_engine, to_block=head)
-    _audit_ok(db_url, coop)
+    assert_audit_passes(db_url, coop)
 
 
 def test_rpc_down_for_good_stops_with_a_clear_error_and_resumes(indexed_coop, engine, raw):

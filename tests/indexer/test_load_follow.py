@@ -11,11 +11,8 @@ follower reaches the chain through a loopback proxy that only records the heads 
 from __future__ import annotations
 
 import json
-import os
 import random
 import signal
-import subprocess
-import sys
 import threading
 import time
 
@@ -30,7 +27,7 @@ from tests.conftest import PRICE, Gov
 from tests.indexer._chain import GAS, Activity, RawChain, addresses, cursor_of
 from tests.indexer._rpc_proxy import FlakyRpcProxy
 from tests.indexer._server import serve
-from tests.indexer.conftest import ROOT, coop_cli, rpc_url
+from tests.indexer.conftest import ROOT, cli_env, coop_cli, rpc_url, start_coop_cli
 
 CONFIRMATIONS = 2
 POLL = 0.2
@@ -78,18 +75,14 @@ def test_follower_keeps_up_with_a_stream_of_votes_while_the_api_serves_reads(
                 polls.append((time.monotonic(), int(reply["result"], 16)))
 
         proxy.after = record
-        follower = subprocess.Popen(
-            [sys.executable, "-m", "dao.cli", "index", "--follow", "--quiet"],
-            env={
-                **_base_env(db_url, deployment_file, proxy.url),
-                "CONFIRMATIONS": str(CONFIRMATIONS),
-                "POLL_INTERVAL": str(POLL),
-            },
-            cwd=ROOT,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
-            text=True,
+        env = cli_env(
+            db_url,
+            deployment_file,
+            proxy.url,
+            CONFIRMATIONS=str(CONFIRMATIONS),
+            POLL_INTERVAL=str(POLL),
         )
+        follower = start_coop_cli("index", "--follow", "--quiet", env=env)
         app = create_app(
             Settings(database_url=db_url, deployment_file=deployment_file, rpc_url=rpc_url())
         )
@@ -215,12 +208,3 @@ def test_follower_keeps_up_with_a_stream_of_votes_while_the_api_serves_reads(
     out.write_text(json.dumps(report, indent=1))
     print(f"\nload ({kind}): {report}")
     raw.http.close()
-
-
-def _base_env(db_url, deployment_file, rpc) -> dict[str, str]:
-    return {
-        **os.environ,
-        "DATABASE_URL": db_url,
-        "DEPLOYMENT_FILE": str(deployment_file),
-        "RPC_URL": rpc,
-    }

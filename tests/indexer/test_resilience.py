@@ -30,6 +30,7 @@ from tests.indexer._chain import (
 from tests.indexer._rpc_proxy import FAULTS, FlakyRpcProxy
 from tests.indexer.conftest import (
     ROOT,
+    assert_audit_passes,
     coop_cli,
     load_deployment,
     make_indexer,
@@ -57,12 +58,6 @@ def _proxied_indexer(proxy: FlakyRpcProxy, coop, engine, *, timeout: float = 10,
     )
     options = {"retries": 10, "backoff": 0.01, **kw}
     return Indexer(w3=Web3(provider), engine=engine, deployment=load_deployment(coop), **options)
-
-
-def _audit_ok(db_url: str, coop) -> None:
-    result = coop_cli("audit", db_url=db_url, deployment_file=coop.deployment_file, timeout=300)
-    assert result.returncode == 0, result.stdout + result.stderr
-    assert "differs" not in result.stdout
 
 
 # ------------------------------------------------------------------ 1. crash and resume
@@ -140,7 +135,7 @@ def test_backfill_killed_twice_resumes_to_the_same_index(
     assert clean["cursor"][1] == head and len(clean["raw_event"]) == len(logs)
     assert len(clean["member_state"]) == 1000 + 100 + 50 + 50
     assert_same_index(resumed, clean)
-    _audit_ok(db_url, coop)
+    assert_audit_passes(db_url, coop)
 
 
 # ------------------------------------------------------------------ 2. reorganisation
@@ -220,7 +215,7 @@ def test_reorg_rolls_back_to_the_new_branch(
 
     make_indexer(coop, other_engine).sync()
     assert_same_index(db_snapshot(engine), db_snapshot(other_engine))
-    _audit_ok(db_url, coop)
+    assert_audit_passes(db_url, coop)
 
 
 # ------------------------------------------------------------------ 3. provider limits
