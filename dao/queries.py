@@ -136,17 +136,6 @@ def _quorum_numerators(session: Session, block: int) -> list[tuple[int, int]]:
     ]
 
 
-def quorum_numerator_at(session: Session, block: int, default: int) -> int:
-    numerator = default
-    for change in session.exec(
-        select(t.SettingChange)
-        .where(t.SettingChange.name == "quorumNumerator", t.SettingChange.block_number <= block)
-        .order_by(col(t.SettingChange.block_number), col(t.SettingChange.log_index))
-    ):
-        numerator = int(change.new_value)
-    return numerator
-
-
 def _quorum(members: int, numerator: int) -> int:
     return max(1, -(-members * numerator // 100))
 
@@ -165,7 +154,8 @@ def quorum_at(session: Session, snapshot: int, default_numerator: int) -> int:
     latest = indexed_block(session)
     if latest is None or snapshot > latest:
         members = sum(1 for r in register_at(session, snapshot) if r.status == "active")
-        return _quorum(members, quorum_numerator_at(session, snapshot, default_numerator))
+        numerators = _quorum_numerators(session, snapshot)
+        return _quorum(members, _numerator_at(numerators, snapshot, default_numerator))
     members = active_members(session, latest).at(snapshot)
     numerator = _numerator_at(quorum_numerators(session, latest), snapshot, default_numerator)
     return _quorum(members, numerator)
