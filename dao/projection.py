@@ -78,23 +78,6 @@ SETTING_EVENTS = {
 }
 
 
-# events whose handler reads and writes the account's membership state
-MEMBER_EVENTS = frozenset(
-    {
-        "MemberApplied",
-        "ApplicationRejected",
-        "ApplicationWithdrawn",
-        "MemberJoined",
-        "SharesPurchased",
-        "RedemptionRequested",
-        "MemberLeft",
-        "MemberExpelled",
-        "RefundWithdrawn",
-        "MemberWarned",
-        "MemberSuspended",
-        "MemberReinstated",
-    }
-)
 _IN_CHUNK = 500  # accounts per IN (...) list
 
 
@@ -121,7 +104,8 @@ class Projector:
         self._looked_up: set[str] = set()  # accounts whose rows before the range were read
         self._rows: dict[type[SQLModel], list[dict[str, Any]]] = {}
         self._defaults: dict[type[SQLModel], dict[str, Any]] = {}
-        self._handlers: dict[str, Callable[[Log], None]] = {
+        # the handlers that read and write the account's membership state
+        member_handlers: dict[str, Callable[[Log], None]] = {
             "MemberApplied": self._applied,
             "ApplicationRejected": self._application_closed,
             "ApplicationWithdrawn": self._application_closed,
@@ -134,6 +118,10 @@ class Projector:
             "MemberWarned": self._warned,
             "MemberSuspended": self._suspended,
             "MemberReinstated": self._reinstated,
+        }
+        self._member_events = frozenset(member_handlers)
+        self._handlers: dict[str, Callable[[Log], None]] = {
+            **member_handlers,
             "ProposalCreated": self._proposal_created,
             "ProposalQueued": self._proposal_event,
             "ProposalExecuted": self._proposal_event,
@@ -154,7 +142,7 @@ class Projector:
 
     def apply_all(self, logs: list[Log]) -> None:
         """Apply a range's logs in chain order, then write their rows."""
-        self.load_members({log.args["account"] for log in logs if log.event in MEMBER_EVENTS})
+        self.load_members({log.args["account"] for log in logs if log.event in self._member_events})
         for log in logs:
             self.apply(log)
         self.flush()
