@@ -102,90 +102,6 @@ def _decoding_type(abi_type: str) -> str:
     return abi_type
 
 
-_WORD = 32
-
-
-def _word_decoder(abi_type: str) -> Callable[[bytes], Any] | None:
-    """A decoder of one 32-byte head word for a static elementary type, or None. It raises
-    ValueError on a word eth_abi would refuse (dirty padding, a value out of range)."""
-
-    def check(ok: bool) -> None:
-        if not ok:
-            raise ValueError(f"malformed {abi_type} word")
-
-    def address(w: bytes) -> str:
-        check(not any(w[:12]))
-        return "0x" + w[12:].hex()
-
-    def boolean(w: bytes) -> bool:
-        check(not any(w[:31]) and w[31] in (0, 1))
-        return w[31] == 1
-
-    if abi_type == "address":
-        return address
-    if abi_type == "bool":
-        return boolean
-    if abi_type.startswith(("uint", "int")):
-        signed = abi_type.startswith("int")
-        bits = int(abi_type[3 if signed else 4 :] or 256)
-        low, high = (-(2 ** (bits - 1)), 2 ** (bits - 1)) if signed else (0, 2**bits)
-
-        def integer(w: bytes) -> int:
-            value = int.from_bytes(w, "big", signed=signed)
-            check(low <= value < high)
-            return value
-
-        return integer
-    if abi_type.startswith("bytes") and abi_type[5:].isdigit():
-        size = int(abi_type[5:])
-
-        def fixed_bytes(w: bytes) -> bytes:
-            check(not any(w[size:]))
-            return w[:size]
-
-        return fixed_bytes
-    return None
-
-
-def _fast_decoder(types: tuple[str, ...]) -> Callable[[bytes], tuple[Any, ...]] | None:
-    """A decoder of ABI-encoded values for static elementary types, `string` and `bytes` (what
-    the co-op's events hold but for arrays), reading words and offsets directly; None when a
-    type needs eth_abi. It accepts only well-formed input: anything else (short data, an offset
-    or a length out of range, bad UTF-8) raises ValueError, and the caller asks eth_abi."""
-    parts: list[tuple[bool, Callable[[bytes], Any]]] = []
-    for abi_type in types:
-        word = _word_decoder(abi_type)
-        if word is not None:
-            parts.append((False, word))
-        elif abi_type == "string":
-            parts.append((True, lambda b: b.decode("utf-8")))
-        elif abi_type == "bytes":
-            parts.append((True, bytes))
-        else:
-            return None
-    head = _WORD * len(parts)
-
-    def decode(data: bytes) -> tuple[Any, ...]:
-        if len(data) < head:
-            raise ValueError("data shorter than its head")
-        out = []
-        for i, (dynamic, convert) in enumerate(parts):
-            w = data[i * _WORD : (i + 1) * _WORD]
-            if not dynamic:
-                out.append(convert(w))
-                continue
-            offset = int.from_bytes(w, "big")
-            if offset + _WORD > len(data):
-                raise ValueError("offset out of range")
-            length = int.from_bytes(data[offset : offset + _WORD], "big")
-            if offset + _WORD + length > len(data):
-                raise ValueError("length out of range")
-            out.append(convert(data[offset + _WORD : offset + _WORD + length]))
-        return tuple(out)
-
-    return decode
-
-
 @dataclass(frozen=True)
 class _Event:
     role: str
@@ -195,8 +111,6 @@ class _Event:
     data_names: tuple[str, ...]
     data_types: tuple[str, ...]
     normalisers: tuple[tuple[str, Callable[[Any], Any]], ...]
-    fast_topics: Callable[[bytes], tuple[Any, ...]] | None
-    fast_data: Callable[[bytes], tuple[Any, ...]] | None
 
 
 def _event(role: str, item: dict[str, Any]) -> _Event:
@@ -218,8 +132,6 @@ def _event(role: str, item: dict[str, Any]) -> _Event:
         data_names=tuple(i["name"] for i in data),
         data_types=tuple(i["type"] for i in data),
         normalisers=normalisers,
-        fast_topics=_fast_decoder(tuple(_decoding_type(i["type"]) for i in indexed)),
-        fast_data=_fast_decoder(tuple(i["type"] for i in data)),
     )
 
 
@@ -241,19 +153,6 @@ class EventDecoder:
     def addresses(self) -> list[str]:
         return sorted({to_checksum_address(a) for a, _ in self._events})
 
-    def _decode(
-        self,
-        fast: Callable[[bytes], tuple[Any, ...]] | None,
-        types: tuple[str, ...],
-        data: bytes,
-    ) -> tuple[Any, ...]:
-        if fast is not None:
-            try:
-                return fast(data)
-            except ValueError:
-                pass  # malformed: eth_abi's decoder says how
-        return tuple(self._codec.decode(types, data))
-
     def decode(self, log: dict[str, Any]) -> tuple[str, str, dict[str, Any]] | None:
         """(contract role, event name, args) or None for a log this decoder does not know."""
         topics = log.get("topics") or []
@@ -271,10 +170,10 @@ class EventDecoder:
         args: dict[str, Any] = {}
         if event.topic_types:
             data = b"".join(_bytes(x) for x in topics[1:])
-            values = self._decode(event.fast_topics, event.topic_types, data)
+            values = self._codec.decode(event.topic_types, data)
             args.update(zip(event.topic_names, values, strict=True))
         if event.data_types:
-            values = self._decode(event.fast_data, event.data_types, _bytes(log["data"]))
+            values = self._codec.decode(event.data_types, _bytes(log["data"]))
             args.update(zip(event.data_names, values, strict=True))
         for name, normalise in event.normalisers:
             args[name] = normalise(args[name])
