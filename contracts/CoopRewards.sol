@@ -54,7 +54,8 @@ contract CoopRewards is ICoopRewards, ReentrancyGuardTransient {
     mapping(address account => bool) private _treasurers;
     mapping(uint256 periodId => Period) private _periods;
     mapping(uint256 periodId => AllocationState) private _allocations;
-    mapping(uint256 periodId => mapping(address account => uint256)) private _points; // | _CLAIMED
+    /// @dev Keyed by person (see {_key}): points | _CLAIMED.
+    mapping(uint256 periodId => mapping(uint256 person => uint256)) private _points;
 
     modifier onlyGovernance() {
         if (msg.sender != _governance) revert RewardsUnauthorized(msg.sender);
@@ -200,12 +201,13 @@ contract CoopRewards is ICoopRewards, ReentrancyGuardTransient {
         if (accounts.length != points_.length) revert RewardsLengthMismatch(accounts.length, points_.length);
         Period storage p = _openPeriod(periodId);
         uint256 total = p.totalPoints;
-        mapping(address => uint256) storage ledger = _points[periodId];
+        mapping(uint256 => uint256) storage ledger = _points[periodId];
         for (uint256 i = 0; i < accounts.length; ++i) {
             address account = accounts[i];
             if (account == address(0)) revert RewardsZeroAddress();
-            uint256 accountPoints = ledger[account] + points_[i];
-            ledger[account] = accountPoints;
+            uint256 person = _key(account);
+            uint256 accountPoints = ledger[person] + points_[i];
+            ledger[person] = accountPoints;
             total += points_[i];
             emit PointsRecorded(periodId, account, points_[i], accountPoints, reasonHash);
         }
@@ -230,11 +232,12 @@ contract CoopRewards is ICoopRewards, ReentrancyGuardTransient {
         uint256 deadline = a.deadline;
         if (deadline == 0) revert RewardsNotAllocated(periodId);
         if (a.swept || block.timestamp > deadline) revert RewardsClaimWindowClosed(periodId, deadline);
-        uint256 word = _points[periodId][msg.sender];
+        uint256 person = _key(msg.sender);
+        uint256 word = _points[periodId][person];
         (uint256 interest, uint256 patronage) = _owed(a, msg.sender, word);
         amount = interest + patronage;
         if (amount == 0) revert RewardsNothingToClaim(periodId, msg.sender);
-        _points[periodId][msg.sender] = word | _CLAIMED;
+        _points[periodId][person] = word | _CLAIMED;
         a.unclaimed -= uint128(amount); // pro-rata shares rounded down never exceed the pools
         emit Claimed(periodId, msg.sender, amount, interest, patronage);
         _pay(msg.sender, amount);
@@ -302,18 +305,18 @@ contract CoopRewards is ICoopRewards, ReentrancyGuardTransient {
     }
 
     function points(uint256 periodId, address account) external view returns (uint256) {
-        return _points[periodId][account] & ~_CLAIMED;
+        return _points[periodId][_key(account)] & ~_CLAIMED;
     }
 
     function hasClaimed(uint256 periodId, address account) external view returns (bool) {
-        return _points[periodId][account] & _CLAIMED != 0;
+        return _points[periodId][_key(account)] & _CLAIMED != 0;
     }
 
     /// @inheritdoc ICoopRewards
     function claimable(uint256 periodId, address account) external view returns (uint256 interest, uint256 patronage) {
         AllocationState storage a = _allocations[periodId];
         if (a.deadline == 0 || a.swept || block.timestamp > a.deadline) return (0, 0);
-        return _owed(a, account, _points[periodId][account]);
+        return _owed(a, account, _points[periodId][_key(account)]);
     }
 
     function reserve() external view returns (uint256) {
@@ -340,6 +343,14 @@ contract CoopRewards is ICoopRewards, ReentrancyGuardTransient {
         if (patronagePool != 0) {
             patronage = (patronagePool * word) / a.totalPoints; // patronagePool != 0 => totalPoints != 0
         }
+    }
+
+    /// @dev Rewards belong to the person: a member's (or former member's) points and claims are
+    /// keyed by its permanent member index, so they follow a move of the membership to a new
+    /// account, and a moved person cannot claim twice; a non-member contributor's by its address.
+    function _key(address account) private view returns (uint256) {
+        uint256 index = _membership.memberIndex(account);
+        return index != 0 ? index : uint256(uint160(account)) | (1 << 160);
     }
 
     function _openPeriod(uint256 periodId) private view returns (Period storage p) {

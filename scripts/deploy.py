@@ -6,7 +6,9 @@ Used by the tests, the demo and the benchmarks (``deploy_coop``), and from the c
 
 The timelock is created with no admin at all: the governor's address is computed in advance
 (it is the deployer's third contract from now) and given to the timelock as its only proposer,
-executor and canceller, so the deployer holds no power over the co-op at any moment.
+executor and canceller, so the deployer holds no power over the co-op at any moment. The
+register's two linked libraries (MembershipGovernance, CardRenderer) are deployed once per
+network and shared by every co-op.
 """
 
 from __future__ import annotations
@@ -19,10 +21,13 @@ from typing import Any
 
 import rlp
 from brownie import (
+    CardRenderer,
+    CoopCommittee,
     CoopGovernor,
     CoopMembership,
     CoopRewards,
     CoopTimelock,
+    MembershipGovernance,
     accounts,
     chain,
     network,
@@ -33,7 +38,8 @@ from eth_utils import keccak, to_checksum_address
 ZERO_ADDRESS = "0x0000000000000000000000000000000000000000"
 DAY = 24 * 3600
 
-ADMISSION_POLICIES = {"open": 0, "approval": 1}
+ADMISSION_POLICIES = {"open": 0, "approval": 1, "committee": 2}
+YEAR = 365 * DAY
 
 # Defaults suit a local demo; a real co-op sets its statutes when it deploys.
 DEFAULTS: dict[str, Any] = {
@@ -41,7 +47,15 @@ DEFAULTS: dict[str, Any] = {
     "asset": ZERO_ADDRESS,  # ETH; or the address of an ERC-20 (a local currency)
     "share_price": 10**16,  # 0.01 ETH
     "share_cap": 100,  # shares per member
-    "admission": "open",  # or "approval"
+    "symbol": "COOP",  # of the membership card (a soulbound ERC-721)
+    # approval: applications admitted by vote; committee: also by an elected admissions
+    # committee, each of its admissions contestable; open: admits anyone at once, prone to fake
+    # members (one person, many addresses), so it needs a voting seniority
+    "admission": "approval",
+    "voting_seniority": 0,  # blocks between admission and the right to vote
+    "contest_window": 7 * DAY,  # seconds to contest a committee admission or recovery
+    "committee_seats": 3,
+    "committee_max_term": 2 * YEAR,  # at most 6 years (Loi 1947 art. 6)
     "redemption_notice": 30 * DAY,  # seconds before redeemed capital can be withdrawn
     "voting_delay": 1,  # blocks between proposal and snapshot
     "voting_period": 50,  # blocks of voting (about 10 minutes at 12 s a block)
@@ -58,6 +72,7 @@ class Coop:
     """A deployed co-op: its contracts and what it was deployed with."""
 
     membership: Any
+    committee: Any
     governor: Any
     timelock: Any
     rewards: Any
@@ -68,6 +83,7 @@ class Coop:
     def contracts(self) -> dict[str, Any]:
         return {
             "membership": self.membership,
+            "committee": self.committee,
             "governor": self.governor,
             "timelock": self.timelock,
             "rewards": self.rewards,
@@ -109,24 +125,30 @@ def deploy_coop(
             f"admission must be one of {sorted(ADMISSION_POLICIES)}, not {params['admission']!r}"
         )
     tx = {"from": admin}
+    deploy_libraries(admin)
     start_block = web3.eth.block_number + 1
 
-    # timelock (nonce n), membership (n + 1), governor (n + 2): the governor's address is known
-    # before it exists, so the timelock never needs an admin.
+    # timelock (nonce n), membership (n + 1), governor (n + 2), committee (n + 3): the
+    # governor's and committee's addresses are known before they exist, so the timelock never
+    # needs an admin and the register is born knowing its committee.
     nonce = web3.eth.get_transaction_count(str(admin))
     governor_address = create_address(str(admin), nonce + 2)
+    committee_address = create_address(str(admin), nonce + 3)
     timelock = CoopTimelock.deploy(
         params["timelock_delay"], [governor_address], [governor_address], ZERO_ADDRESS, tx
     )
-    membership = CoopMembership.deploy(
-        timelock,
+    statutes = (
+        params["name"],
+        params["symbol"],
         params["asset"],
         params["share_price"],
         params["share_cap"],
         ADMISSION_POLICIES[params["admission"]],
         params["redemption_notice"],
-        tx,
+        params["voting_seniority"],
+        params["contest_window"],
     )
+    membership = CoopMembership.deploy(timelock, committee_address, statutes, tx)
     governor = CoopGovernor.deploy(
         params["name"],
         membership,
@@ -141,6 +163,14 @@ def deploy_coop(
             f"governor deployed at {governor.address}, expected {governor_address}: another "
             "transaction from the deployer interleaved; deploy again from an idle account"
         )
+    committee = CoopCommittee.deploy(
+        membership, timelock, params["committee_seats"], params["committee_max_term"], tx
+    )
+    if committee.address != committee_address:
+        raise RuntimeError(
+            f"committee deployed at {committee.address}, expected {committee_address}: another "
+            "transaction from the deployer interleaved; deploy again from an idle account"
+        )
     rewards = CoopRewards.deploy(
         membership,
         params["min_reserve_bps"],
@@ -150,6 +180,7 @@ def deploy_coop(
     )
     coop = Coop(
         membership=membership,
+        committee=committee,
         governor=governor,
         timelock=timelock,
         rewards=rewards,
@@ -159,6 +190,13 @@ def deploy_coop(
     if deployments_dir is not None:
         write_deployment(coop, Path(deployments_dir))
     return coop
+
+
+def deploy_libraries(admin: Any) -> None:
+    """The register's linked libraries, once per network (Brownie links the latest)."""
+    for library in (MembershipGovernance, CardRenderer):
+        if not len(library):
+            library.deploy({"from": admin})
 
 
 def write_deployment(coop: Coop, directory: Path) -> Path:
