@@ -35,10 +35,10 @@ interface ICoopCommittee {
     // ---------------------------------------------------------------- governance (by vote)
     /// @notice Seat `holder` (an active member) in `seat` until `termEnd`, at most `maxTerm()`
     /// from now; whoever held the seat before loses it.
-    function appoint(uint256 seat, address holder, uint48 termEnd) external;
-    function vacate(uint256 seat) external;
-    function setSeatCount(uint8 seatCount) external;
-    function setMaxTerm(uint32 maxTerm) external;
+    function appoint(uint256 seatNumber, address holder, uint48 termEnd) external;
+    function vacate(uint256 seatNumber) external;
+    function setSeatCount(uint8 seatCount_) external;
+    function setMaxTerm(uint32 maxTerm_) external;
 
     // ---------------------------------------------------------------- seat holders
     function admit(address[] calldata accounts, bytes32[] calldata attestations) external;

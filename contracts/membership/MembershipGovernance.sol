@@ -172,8 +172,8 @@ library MembershipGovernance {
         if (c.previous == address(0)) {
             // an admission: expelled, and the whole capital refundable at once
             (uint256 shares, uint256 amount) = S.end(s, account, m, ICoopMembership.Status.Expelled);
-            S.credit(s, account, amount, block.timestamp);
-            emit ICoopMembership.MemberExpelled(account, ANNULLED_REASON, shares, amount, block.timestamp);
+            uint256 availableAt = S.credit(s, account, amount, block.timestamp);
+            emit ICoopMembership.MemberExpelled(account, ANNULLED_REASON, shares, amount, availableAt);
         } else {
             // a recovery: the membership goes back to the account it was taken from, which that
             // recovery had retired
