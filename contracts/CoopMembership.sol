@@ -61,7 +61,8 @@ contract CoopMembership is ICoopMembership, MembershipCard, ReentrancyGuardTrans
         G.setShareCap(_s, statutes.shareCap);
         G.setRedemptionNotice(_s, statutes.redemptionNotice, _MAX_NOTICE);
         G.setContestWindow(_s, statutes.contestWindow, _MAX_CONTEST_WINDOW);
-        G.initAdmission(_s, statutes.policy, statutes.votingSeniority);
+        G.setVotingSeniority(_s, statutes.votingSeniority);
+        G.setAdmissionPolicy(_s, statutes.policy);
     }
 
     // ================================================================ members

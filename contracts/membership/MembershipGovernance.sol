@@ -192,13 +192,6 @@ library MembershipGovernance {
         emit ICoopMembership.AdmissionPolicySet(old, policy);
     }
 
-    /// @dev The register's first policy and seniority, checked together.
-    function initAdmission(S.Layout storage s, ICoopMembership.AdmissionPolicy policy, uint32 seniority) public {
-        s.settings.votingSeniority = seniority;
-        emit ICoopMembership.VotingSenioritySet(0, seniority);
-        setAdmissionPolicy(s, policy);
-    }
-
     function setVotingSeniority(S.Layout storage s, uint32 seniority) public {
         if (seniority == 0 && s.settings.policy == ICoopMembership.AdmissionPolicy.Open) {
             revert ICoopMembership.MembershipOpenWithoutSeniority();
