@@ -65,15 +65,18 @@ def footer(command: str = "make bench") -> str:
     )
 
 
-def update_results(section: str, data: dict) -> dict:
-    """Replace one section of bench/results.json (and refresh its "meta")."""
+def update_results(section: str, data: dict, command: str = "make bench") -> dict:
+    """Replace one section of bench/results.json and refresh its "meta": the latest run's date,
+    machine and anvil, and under meta.sections where and how this section was measured (the
+    sections need not come from one run)."""
     path = _outputs()[0]
     path.parent.mkdir(parents=True, exist_ok=True)
     results = json.loads(path.read_text()) if path.exists() else {}
     results[section] = data
-    results.setdefault("meta", {}).update(
-        {"date": time.strftime("%Y-%m-%d"), "machine": machine(), "anvil": anvil_version()}
-    )
+    run = {"date": time.strftime("%Y-%m-%d"), "machine": machine(), "anvil": anvil_version()}
+    meta = results.setdefault("meta", {})
+    meta.update(run)
+    meta.setdefault("sections", {})[section] = {**run, "command": command}
     path.write_text(json.dumps(results, indent=2) + "\n")
     return results
 

@@ -1,8 +1,13 @@
 """Seed a demo co-op on a running local chain (`make demo` starts the chain and calls this).
 
-Deploys a co-op and plays a short history through real votes: members join, the treasury pays a
-contributor, a fiscal period is opened, points are recorded, a surplus is allocated and claimed,
-a proposal is defeated, one is being voted on and one waits for its voting to start.
+Deploys a co-op whose applications are admitted by vote or by an elected admissions committee,
+with a voting seniority of a few blocks, and plays a short history through real votes: the
+founder joins; the first proposal admits the other founding members (approval by vote) and seats
+a committee member; the committee admits an applicant, with an attestation (the hash of what it
+checked); another applicant waits; once the seniority has passed, the new members are
+enfranchised; the treasury pays a contributor, a fiscal period is opened, points are recorded, a
+surplus is allocated and claimed, a proposal is defeated, one is being voted on and one waits for
+its voting to start.
 """
 
 from __future__ import annotations
@@ -15,7 +20,19 @@ E18 = 10**18
 PRICE = 10**16
 FOR, AGAINST, ABSTAIN = 1, 0, 2
 ANVIL_MNEMONIC = "test test test test test test test test test test test junk"
-NAMES = ["admin (deployer)", "alice", "bob", "carol", "dave", "treasurer", "contributor"]
+SENIORITY = 5  # blocks between admission and the right to vote
+NAMES = [
+    "admin (deployer)",
+    "alice (founder)",
+    "bob",
+    "carol (committee)",
+    "dave",
+    "treasurer",
+    "contributor",
+    "relayer (the API's gasless ballots)",
+    "erin (admitted by the committee)",
+    "frank (applicant, pending)",
+]
 
 
 def _propose(coop, proposer, actions, description):
@@ -49,14 +66,51 @@ def _pass(coop, proposer, actions, description, votes):
 
 
 def main() -> None:
-    admin, alice, bob, carol, dave, treasurer, contributor = (accounts[i] for i in range(7))
-    coop = deploy_coop(admin, treasurers=[treasurer], voting_period=20, name="Demo Coop")
-    m, r = coop.membership, coop.rewards
-    for shares, member in enumerate((alice, bob, carol, dave), start=1):
-        m.join(shares, {"from": member, "value": shares * PRICE})
+    admin, alice, bob, carol, dave, treasurer, contributor, _relayer, erin, frank = (
+        accounts[i] for i in range(len(NAMES))
+    )
+    coop = deploy_coop(
+        admin,
+        treasurers=[treasurer],
+        voting_period=20,
+        name="Demo Coop",
+        admission="committee",
+        voting_seniority=SENIORITY,
+    )
+    m, r, committee = coop.membership, coop.rewards, coop.committee
+    m.join(1, {"from": alice, "value": PRICE})  # the founder: admitted at once, votes at once
+    founders = (bob, carol, dave)
+    for shares, member in enumerate(founders, start=2):
+        m.join(shares, {"from": member, "value": shares * PRICE})  # applications
     admin.transfer(coop.timelock, 10 * E18)  # the co-op's treasury
     chain.mine()
-    everyone = [(x, FOR, "") for x in (alice, bob, carol, dave)]
+
+    # approval by vote: the founder's vote admits the other founding members and seats carol on
+    # the admissions committee for a year
+    checked = [
+        web3.keccak(text=f"founding member {i}: met at the general assembly") for i in (2, 3, 4)
+    ]
+    term_end = chain.time() + 365 * 86400
+    _pass(
+        coop,
+        alice,
+        [
+            (m, 0, m.admitMany.encode_input(founders, checked)),
+            (committee, 0, committee.appoint.encode_input(0, carol, term_end)),
+        ],
+        "Admit the founding members; carol on the admissions committee",
+        [(alice, FOR, "welcome")],
+    )
+    # the committee admits an applicant (contestable for the contest window); another waits
+    m.join(1, {"from": erin, "value": PRICE})
+    committee.admit([erin], [web3.keccak(text="erin: ID and references checked")], {"from": carol})
+    m.join(1, {"from": frank, "value": PRICE})
+    # after the seniority, anyone may enfranchise the new members: they vote from then on
+    _mine_to(chain.height + SENIORITY)
+    m.enfranchise([bob, carol, dave, erin], {"from": alice})
+    chain.mine()
+
+    everyone = [(x, FOR, "") for x in (alice, bob, carol, dave, erin)]
 
     _pass(coop, alice, [(contributor, E18, b"")], "Pay the new logo (1 ETH)", everyone)
     _pass(coop, bob, [(r, 0, r.openPeriod.encode_input(1000))], "Open fiscal period 1", everyone)
@@ -87,13 +141,13 @@ def main() -> None:
     print("\nDemo co-op deployed and seeded:")
     for name, contract in coop.contracts.items():
         print(f"  {name:<11} {contract.address}")
-    print(
-        f"  members     {m.memberCount()}   treasury {web3.eth.get_balance(str(coop.timelock)) / E18} ETH"
-    )
+    treasury = web3.eth.get_balance(str(coop.timelock)) / E18
+    print(f"  members     {m.memberCount()} ({m.voterCount()} voters), 1 application pending")
+    print(f"  treasury    {treasury} ETH")
     from eth_account import Account
 
     Account.enable_unaudited_hdwallet_features()
     print("\nDemo accounts (anvil's well-known test keys: never use them on a real network):")
     for i, name in enumerate(NAMES):
         key = Account.from_mnemonic(ANVIL_MNEMONIC, account_path=f"m/44'/60'/0'/0/{i}").key.hex()
-        print(f"  {name:<17} {accounts[i].address}  0x{key.removeprefix('0x')}")
+        print(f"  {name:<36} {accounts[i].address}  0x{key.removeprefix('0x')}")
