@@ -18,7 +18,7 @@ from sqlmodel import Session, SQLModel
 
 from dao import tables as t
 
-STATUS = {0: "none", 1: "pending", 2: "active", 3: "suspended", 4: "expelled"}
+STATUS = {0: "none", 1: "pending", 2: "active", 3: "suspended", 4: "expelled", 5: "moved"}
 
 
 def _hex(value: Any) -> str:
