@@ -367,12 +367,11 @@ def member_history(session: Session, index: int) -> list[t.MemberState]:
     held member number `index` (through moves and recoveries), in chain order. The rows of an
     account from before it held the number (an application) and after it gave it up (the
     "moved" row) are included, so the history reads from application to today."""
-    accounts = {
-        a
-        for (a,) in session.exec(
+    accounts = set(
+        session.exec(
             select(t.MemberState.account).where(t.MemberState.member_index == index).distinct()
         )
-    }
+    )
     for move in session.exec(
         select(t.MembershipMove).where(t.MembershipMove.member_index == index)
     ):
