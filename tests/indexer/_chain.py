@@ -158,9 +158,10 @@ class Activity:
         self.price = int(coop.membership.sharePrice())
         self.address = coop.membership.address
         self.founded = int(coop.membership.accountOf(1), 16) != 0
-        provider = coop.membership._web3.provider  # the test chain: the timelock can send
-        provider.make_request("anvil_setBalance", [self.timelock, hex(10**24)])
-        provider.make_request("anvil_impersonateAccount", [self.timelock])
+        from brownie import web3  # the test chain: the timelock can send
+
+        web3.provider.make_request("anvil_setBalance", [self.timelock, hex(10**24)])
+        web3.provider.make_request("anvil_impersonateAccount", [self.timelock])
         self.expected_events = 0  # logs these transactions will emit, when they all succeed
 
     def _tx(self, sender: str, data: str, value: int = 0) -> dict[str, Any]:
