@@ -107,7 +107,7 @@ class MemberState(LogRef, table=True):
     id: int | None = Field(default=None, primary_key=True)
     account: str = Addr()
     event: str = Field(max_length=32)
-    status: str = Field(max_length=16)  # none, pending, active, suspended, expelled
+    status: str = Field(max_length=16)  # none, pending, active, suspended, expelled, moved
     member_index: int = 0
     shares: int = 0
     capital: int = U256(0)
@@ -116,6 +116,43 @@ class MemberState(LogRef, table=True):
     suspended_until: int = 0
     refund_owed: int = U256(0)
     refund_available_at: int = 0
+    votes_from: int = 0  # block from which the current membership votes; 0 = not (yet) a voter
+    admitted_at: int = 0  # block of the latest admission
+
+
+class Admission(LogRef, table=True):
+    """An admission: by governance (contest_deadline 0) or by the committee (contestable until
+    contest_deadline, in seconds)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    account: str = Addr(index=True)
+    admitted_by: str = Addr()
+    attestation: str = Field(max_length=66)
+    contest_deadline: int = 0
+
+
+class MembershipMove(LogRef, table=True):
+    """A membership moved from one account to another: by its member, by a committee recovery
+    (contestable until contest_deadline) or by governance."""
+
+    __tablename__ = "membership_move"
+    id: int | None = Field(default=None, primary_key=True)
+    from_account: str = Addr(index=True)
+    to_account: str = Addr(index=True)
+    member_index: int = Field(index=True)
+    moved_by: str = Addr()
+    contest_deadline: int = 0
+
+
+class ContestEvent(LogRef, table=True):
+    """A committee act contested by a member, or annulled by governance."""
+
+    __tablename__ = "contest_event"
+    id: int | None = Field(default=None, primary_key=True)
+    account: str = Addr(index=True)
+    kind: str = Field(max_length=16)  # contested, annulled
+    actor: str | None = Field(default=None, max_length=42)  # who contested
+    restored_to: str | None = Field(default=None, max_length=42)  # an annulled recovery
 
 
 class ShareMovement(LogRef, table=True):
@@ -184,6 +221,17 @@ class Vote(LogRef, table=True):
     support: int
     weight: int
     reason: str = ""
+
+
+class CommitteeSeatEvent(LogRef, table=True):
+    """A committee seat filled (holder, term end) or vacated (term_end 0)."""
+
+    __tablename__ = "committee_seat_event"
+    id: int | None = Field(default=None, primary_key=True)
+    seat: int
+    holder: str = Addr()
+    term_end: int = 0
+    kind: str = Field(max_length=16)  # filled, vacated
 
 
 class TreasuryMovement(LogRef, table=True):
@@ -268,12 +316,16 @@ class Treasurer(LogRef, table=True):
 PROJECTION_TABLES: list[type[SQLModel]] = [
     RawEvent,
     MemberState,
+    Admission,
+    MembershipMove,
+    ContestEvent,
     ShareMovement,
     Sanction,
     SettingChange,
     Proposal,
     ProposalEvent,
     Vote,
+    CommitteeSeatEvent,
     TreasuryMovement,
     Period,
     PeriodEvent,
