@@ -175,9 +175,9 @@ def make_chain(members_count: int, deployments_dir: Path) -> tuple[Deployment, d
     tag = f"bench-{uuid.uuid4().hex[:8]}"
     members = addresses(tag, members_count)
     contributor = addresses(f"{tag}-contributor", 1)[0]
-    raw.fund(members)
+    raw.fund([*members, coop.timelock.address])
 
-    busy.send([act.join(a, 1 + i % 5) for i, a in enumerate(members)])
+    busy.send(act.join_all(members, lambda i: 1 + i % 5))
     busy.send([{"from": str(admin), "to": coop.timelock.address, "value": hex(10 * E18)}])
     first = members[0]
     busy.proposal(first, members, r, 0, r.openPeriod.encode_input(10**12), "Open period 1")
