@@ -20,6 +20,7 @@ CONTRACTS = {
     "governor": "CoopGovernor",
     "timelock": "CoopTimelock",
     "rewards": "CoopRewards",
+    "committee": "CoopCommittee",
 }
 
 

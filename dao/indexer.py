@@ -256,7 +256,17 @@ class Indexer:
         for raw in sorted(logs, key=lambda x: (x["blockNumber"], x["logIndex"])):
             if raw.get("removed"):
                 continue
-            found = self.decoder.decode(raw)
+            try:
+                found = self.decoder.decode(raw)
+            except Exception as exc:  # noqa: BLE001  (a log that does not fit its event's ABI)
+                log.warning(
+                    "skipping an undecodable log (block %s, log %s, %s): %s",
+                    raw["blockNumber"],
+                    raw["logIndex"],
+                    raw.get("address"),
+                    exc,
+                )
+                continue
             if found is None:
                 continue
             role, event, args = found

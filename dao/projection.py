@@ -75,7 +75,23 @@ SETTING_EVENTS = {
     "MinDelayChange": ("timelockDelay", "oldDuration", "newDuration"),
     "MinReserveSet": ("minReserveBps", "oldBps", "newBps"),
     "InterestCapSet": ("interestCapBps", "oldBps", "newBps"),
+    "VotingSenioritySet": ("votingSeniority", "oldSeniority", "newSeniority"),
+    "ContestWindowSet": ("contestWindow", "oldWindow", "newWindow"),
+    "SeatCountSet": ("committeeSeats", "oldCount", "newCount"),
+    "MaxTermSet": ("committeeMaxTerm", "oldMaxTerm", "newMaxTerm"),
 }
+
+ZERO_ADDRESS = "0x" + "0" * 40
+
+
+def _accounts(log: Log) -> tuple[str, ...]:
+    """The accounts whose membership state a log changes."""
+    a = log.args
+    if log.event == "MembershipMoved":
+        return (a["from"], a["to"])
+    if log.event == "DelegateVotesChanged":
+        return (a["delegate"],)
+    return (a["account"],)
 
 
 _IN_CHUNK = 500  # accounts per IN (...) list
@@ -118,6 +134,8 @@ class Projector:
             "MemberWarned": self._warned,
             "MemberSuspended": self._suspended,
             "MemberReinstated": self._reinstated,
+            "DelegateVotesChanged": self._votes_changed,
+            "MembershipMoved": self._moved,
         }
         self._member_events = frozenset(member_handlers)
         self._handlers: dict[str, Callable[[Log], None]] = {
@@ -138,11 +156,20 @@ class Projector:
             "Swept": self._swept,
             "ReserveReleased": self._released,
             "TreasurerSet": self._treasurer,
+            "MemberAdmitted": self._admitted,
+            "AdmissionContested": self._contested,
+            "CommitteeActAnnulled": self._annulled,
+            "SeatFilled": self._seat_filled,
+            "SeatVacated": self._seat_vacated,
         }
+        # the latest member_state row of each account written in this range, not flushed yet
+        self._unflushed: dict[str, dict[str, Any]] = {}
 
     def apply_all(self, logs: list[Log]) -> None:
         """Apply a range's logs in chain order, then write their rows."""
-        self.load_members({log.args["account"] for log in logs if log.event in self._member_events})
+        self.load_members(
+            {a for log in logs if log.event in self._member_events for a in _accounts(log)}
+        )
         for log in logs:
             self.apply(log)
         self.flush()
@@ -180,9 +207,12 @@ class Projector:
             if rows:
                 self.session.execute(insert(table.__table__), rows)  # type: ignore[attr-defined]
         self._rows = {}
+        self._unflushed = {}
 
-    def _add(self, table: type[SQLModel], **values: Any) -> None:
-        self._rows.setdefault(table, []).append({**self._defaults_of(table), **values})
+    def _add(self, table: type[SQLModel], **values: Any) -> dict[str, Any]:
+        row = {**self._defaults_of(table), **values}
+        self._rows.setdefault(table, []).append(row)
+        return row
 
     def _defaults_of(self, table: type[SQLModel]) -> dict[str, Any]:
         defaults = self._defaults.get(table)
@@ -239,7 +269,7 @@ class Projector:
             log.log_index,
         )
         state.event = log.event
-        self._add(t.MemberState, **vars(state))
+        self._unflushed[state.account] = self._add(t.MemberState, **vars(state))
         self._members[state.account] = state
 
     def _movement(
@@ -292,14 +322,14 @@ class Projector:
     def _joined(self, log: Log) -> None:
         a = log.args
         s = self._state(a["account"])
-        s.status, s.member_index, s.shares, s.capital, s.votes = (
+        s.status, s.member_index, s.shares, s.capital = (
             "active",
             a["index"],
             a["shares"],
             a["capital"],
-            1,
         )
-        s.suspended_until = 0
+        # a voter once the DelegateVotesChanged of the same transaction says so (no seniority)
+        s.votes, s.votes_from, s.admitted_at, s.suspended_until = 0, 0, log.block_number, 0
         self._save(log, s)
         self._movement(log, a["account"], "joined", a["shares"], a["capital"])
 
@@ -324,7 +354,8 @@ class Projector:
         a = log.args
         s = self._state(a["account"])
         s.status = "expelled" if log.event == "MemberExpelled" else "none"
-        s.shares, s.capital, s.votes, s.suspended_until = 0, 0, 0, 0
+        s.shares, s.capital, s.votes, s.votes_from = 0, 0, 0, 0
+        s.warnings, s.suspended_until = 0, 0  # the register forgets a former member's sanctions
         s.refund_owed += a["amount"]
         s.refund_available_at = max(s.refund_available_at, a["availableAt"])
         self._save(log, s)
@@ -363,7 +394,7 @@ class Projector:
     def _suspended(self, log: Log) -> None:
         a = log.args
         s = self._state(a["account"])
-        s.status, s.votes, s.suspended_until = "suspended", 0, a["until"]
+        s.status, s.votes, s.votes_from, s.suspended_until = "suspended", 0, 0, a["until"]
         self._save(log, s)
         self._add(
             t.Sanction,
@@ -377,9 +408,110 @@ class Projector:
     def _reinstated(self, log: Log) -> None:
         a = log.args
         s = self._state(a["account"])
-        s.status, s.votes, s.suspended_until = "active", 1, 0
+        # votes again only if past its seniority: the DelegateVotesChanged before this event
+        s.status, s.suspended_until = "active", 0
         self._save(log, s)
         self._add(t.Sanction, **log.ref, account=a["account"], kind="reinstatement")
+
+    def _votes_changed(self, log: Log) -> None:
+        """IVotes: a member becomes a voter (admission without seniority, enfranchisement,
+        reinstatement past seniority) or stops being one. A move's pair of these changes nothing
+        more (the membership moved with its votes); a change in the same transaction as the
+        account's previous row (its admission) updates that row."""
+        a = log.args
+        votes = int(a["newVotes"])
+        s = self._state(a["delegate"])
+        if s.votes == votes:
+            return
+        s.votes, s.votes_from = votes, log.block_number if votes else 0
+        pending = self._unflushed.get(s.account)
+        if pending is not None and pending["tx_hash"] == log.tx_hash:
+            pending["votes"], pending["votes_from"] = s.votes, s.votes_from
+            self._members[s.account] = s
+            return
+        self._save(log, s)
+
+    def _moved(self, log: Log) -> None:
+        """The membership (index, shares, capital, votes, sanctions, refund owed) follows the
+        person to the new account; the old account keeps nothing but the status "moved"."""
+        a = log.args
+        old, new = self._state(a["from"]), self._state(a["to"])
+        moved = SimpleNamespace(**vars(old))
+        moved.account = a["to"]
+        moved.refund_owed = new.refund_owed + old.refund_owed
+        moved.refund_available_at = max(new.refund_available_at, old.refund_available_at)
+        for name in (
+            "member_index",
+            "shares",
+            "capital",
+            "votes",
+            "votes_from",
+            "admitted_at",
+            "warnings",
+            "suspended_until",
+            "refund_owed",
+            "refund_available_at",
+        ):
+            setattr(old, name, 0)
+        old.status = "moved"
+        self._save(log, old)
+        self._save(log, moved)
+        self._add(
+            t.MembershipMove,
+            **log.ref,
+            from_account=a["from"],
+            to_account=a["to"],
+            member_index=a["index"],
+            moved_by=a["by"],
+            contest_deadline=a["contestDeadline"],
+        )
+
+    def _admitted(self, log: Log) -> None:
+        a = log.args
+        self._add(
+            t.Admission,
+            **log.ref,
+            account=a["account"],
+            admitted_by=a["by"],
+            attestation=_hex(a["attestation"]),
+            contest_deadline=a["contestDeadline"],
+        )
+
+    def _contested(self, log: Log) -> None:
+        a = log.args
+        self._add(t.ContestEvent, **log.ref, account=a["account"], kind="contested", actor=a["by"])
+
+    def _annulled(self, log: Log) -> None:
+        """An annulled admission is followed by MemberExpelled, an annulled recovery by
+        MembershipMoved back to `restoredTo`, in the same transaction."""
+        a = log.args
+        restored = a["restoredTo"]
+        self._add(
+            t.ContestEvent,
+            **log.ref,
+            account=a["account"],
+            kind="annulled",
+            restored_to=None if restored == ZERO_ADDRESS else restored,
+        )
+
+    # ------------------------------------------------------------ committee
+
+    def _seat_filled(self, log: Log) -> None:
+        a = log.args
+        self._add(
+            t.CommitteeSeatEvent,
+            **log.ref,
+            seat=a["seat"],
+            holder=a["holder"],
+            term_end=a["termEnd"],
+            kind="filled",
+        )
+
+    def _seat_vacated(self, log: Log) -> None:
+        a = log.args
+        self._add(
+            t.CommitteeSeatEvent, **log.ref, seat=a["seat"], holder=a["holder"], kind="vacated"
+        )
 
     # ------------------------------------------------------------ governance
 

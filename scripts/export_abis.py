@@ -10,7 +10,7 @@ import json
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-CONTRACTS = ("CoopMembership", "CoopGovernor", "CoopRewards", "CoopTimelock")
+CONTRACTS = ("CoopMembership", "CoopGovernor", "CoopRewards", "CoopTimelock", "CoopCommittee")
 
 
 def export(
@@ -27,4 +27,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    export()
+    main()
