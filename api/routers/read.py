@@ -508,6 +508,8 @@ STATUTES = [
     ("shareCap", "membership", "shareCap", "shares"),
     ("admissionPolicy", "membership", "admissionPolicy", "policy"),
     ("redemptionNotice", "membership", "redemptionNotice", "seconds"),
+    ("votingSeniority", "membership", "votingSeniority", "blocks"),
+    ("contestWindow", "membership", "contestWindow", "seconds"),
     ("quorumNumerator", "governor", "quorumNumerator", "percent"),
     ("votingDelay", "governor", "votingDelay", "blocks"),
     ("votingPeriod", "governor", "votingPeriod", "blocks"),
