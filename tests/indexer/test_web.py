@@ -243,8 +243,9 @@ SENIORITY = 20  # blocks
 
 @pytest.fixture
 def surging(admin, alice, bob, carol, dave, tmp_path):
-    """Approval with a voting seniority: alice founded it, bob and carol were just admitted (two
-    admissions for three members: a surge), dave's application waits."""
+    """Approval with a voting seniority: alice founded it, bob and carol were just admitted
+    (three admissions, the founder's included, for three members: a surge), dave's application
+    waits."""
     coop = deploy_coop(admin, voting_seniority=SENIORITY, deployments_dir=tmp_path / "deployments")
     coop.deployment_file = next((tmp_path / "deployments").glob("*.json"))
     m = coop.membership
@@ -266,8 +267,8 @@ def test_surge_banner_pending_applications_seniority_and_enfranchise(
         page.goto(url)
         banner = page.locator("#surge")
         banner.wait_for(state="visible")
-        assert "2 admissions in the last 20 blocks" in banner.text_content()
-        assert "66.7% of the register" in banner.text_content()
+        assert "3 admissions in the last 20 blocks" in banner.text_content()
+        assert "100% of the register" in banner.text_content()
         item = page.locator(f'#applications li[data-application="{dave.address}"]')
         item.wait_for()
         assert "4 shares (0.04 ETH)" in item.text_content()
