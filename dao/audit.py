@@ -19,7 +19,9 @@ from dao.contracts import Deployment
 from dao.indexer import register_at
 from dao.queries import STATE_NAMES
 
-STATUS_CODES = {"none": 0, "pending": 1, "active": 2, "suspended": 3, "expelled": 4}
+ZERO_ADDRESS = "0x" + "0" * 40
+
+STATUS_CODES = {"none": 0, "pending": 1, "active": 2, "suspended": 3, "expelled": 4, "moved": 5}
 
 
 @dataclass
@@ -81,6 +83,7 @@ class _Auditor:
         self.membership = deployment.contract(w3, "membership")
         self.governor = deployment.contract(w3, "governor")
         self.rewards = deployment.contract(w3, "rewards")
+        self.committee = deployment.contract(w3, "committee")
 
     def call(self, fn: Any) -> Any:
         return fn.call(block_identifier=self.block)
@@ -90,6 +93,8 @@ class _Auditor:
         return [
             self.members(register),
             self.totals(register),
+            self.holders(register),
+            self.committee_seats(),
             self.balances(register),
             self.proposals(),
             self.rewards_check(register),
@@ -101,6 +106,7 @@ class _Auditor:
         c = Check("members and shares")
         m = self.membership.functions
         for row in register:
+            # (status, index, shares, capital, joinedAt, suspendedUntil, warnings, votesFrom)
             view = self.call(m.member(row.account))
             status, index, shares, capital = view[0], view[1], view[2], view[3]
             label = f"member {row.account} (member_state row {row.id})"
@@ -108,6 +114,8 @@ class _Auditor:
             c.compare(f"{label} shares", row.shares, shares)
             c.compare(f"{label} capital", row.capital, capital)
             c.compare(f"{label} index", row.member_index, index)
+            c.compare(f"{label} votes from", row.votes_from, view[7])
+            c.compare(f"{label} admitted at (joinedAt)", row.admitted_at, view[4])
             c.compare(f"{label} votes", row.votes, self.call(m.getVotes(row.account)))
             c.compare(f"{label} refund owed", row.refund_owed, self.call(m.refund(row.account))[0])
         return c
@@ -120,11 +128,55 @@ class _Auditor:
             sum(1 for r in register if r.status == "active"),
             self.call(m.memberCount()),
         )
+        c.compare(
+            "voters",
+            sum(1 for r in register if r.status == "active" and r.votes),
+            self.call(m.voterCount()),
+        )
         c.compare("total shares", sum(r.shares for r in register), self.call(m.totalShares()))
         c.compare("total capital", sum(r.capital for r in register), self.call(m.totalCapital()))
         held, owed = self.call(m.liabilities())
         c.compare("refunds owed", sum(r.refund_owed for r in register), owed)
         c.compare("held for applications", self._held_for_applications(register), held)
+        return c
+
+    def holders(self, register: list[t.MemberState]) -> Check:
+        """Each member index is held by one account: the latest one the index gave it to."""
+        c = Check("member numbers and their accounts")
+        m = self.membership.functions
+        holder: dict[int, t.MemberState] = {}
+        for row in register:
+            if row.member_index:
+                latest = holder.get(row.member_index)
+                if latest is None or (row.block_number, row.log_index) > (
+                    latest.block_number,
+                    latest.log_index,
+                ):
+                    holder[row.member_index] = row
+        for index, row in sorted(holder.items()):
+            c.compare(
+                f"member number {index} account (member_state row {row.id})",
+                row.account,
+                self.call(m.accountOf(index)),
+            )
+        return c
+
+    def committee_seats(self) -> Check:
+        c = Check("committee seats")
+        f = self.committee.functions
+        latest = queries.committee_seats(self.s, self.block)
+        seats = self.call(f.seatCount())
+        c.compare("seat count", queries.committee_seat_count(self.s, self.block, seats), seats)
+        for seat in range(max([seats, *[n + 1 for n in latest]])):
+            row = latest.get(seat)
+            db = (
+                (row.holder, row.term_end)
+                if row is not None and row.kind == "filled"
+                else (ZERO_ADDRESS, 0)
+            )
+            label = f"seat {seat}" + (f" (committee_seat_event row {row.id})" if row else "")
+            chain_seat = self.call(f.seat(seat))
+            c.compare(f"{label} holder and term end", db, (chain_seat[0], chain_seat[1]))
         return c
 
     def _held_for_applications(self, register: list[t.MemberState]) -> int:

@@ -184,6 +184,86 @@ def export(
         out.print(f"{name}: {rows} rows")
 
 
+@app.command()
+def enfranchise(
+    batch: Annotated[int, typer.Option("--batch", help="accounts per transaction")] = 100,
+    private_key: Annotated[
+        str | None,
+        typer.Option(
+            "--private-key", help="key of the account that pays (default: RELAYER_PRIVATE_KEY)"
+        ),
+    ] = None,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="list the members who would vote, send nothing")
+    ] = False,
+) -> None:
+    """Make voters of the admitted members past their voting seniority (anyone may pay)."""
+    from sqlmodel import Session
+
+    from dao import queries
+
+    if batch < 1:
+        err.print("[red]error:[/red] --batch must be at least 1")
+        raise typer.Exit(2)
+    settings = Settings()
+    w3, engine, deployment = _context(settings)
+    membership = deployment.contract(w3, "membership")
+    head = w3.eth.block_number
+    seniority = int(membership.functions.votingSeniority().call())
+    with Session(engine) as session:
+        indexed = queries.indexed_block(session)
+        candidates = queries.enfranchisable(session, block=head, seniority=seniority)
+    if indexed is None:
+        err.print("[red]error:[/red] the index is empty: run `coop index` first")
+        raise typer.Exit(1)
+    eligible = [a for a in candidates if membership.functions.canEnfranchise(a).call()]
+    if dry_run:
+        for account in eligible:
+            out.print(account)
+        out.print(
+            f"{len(eligible)} member(s) would become voters at block {head + 1} "
+            f"(index at block {indexed}, seniority {seniority} blocks)"
+        )
+        return
+    key = private_key or settings.relayer_key
+    if not key:
+        err.print("[red]error:[/red] give --private-key or set RELAYER_PRIVATE_KEY")
+        raise typer.Exit(2)
+    sender = w3.eth.account.from_key(key)
+    topic = "0x" + w3.keccak(
+        text="DelegateVotesChanged(address,uint256,uint256)"
+    ).hex().removeprefix("0x")
+    voters = 0
+    for start in range(0, len(eligible), batch):
+        accounts = eligible[start : start + batch]
+        tx = membership.functions.enfranchise(accounts).build_transaction(
+            {
+                "from": sender.address,
+                "nonce": w3.eth.get_transaction_count(sender.address, "pending"),
+                "chainId": w3.eth.chain_id,
+                # a fixed allowance: with eth_estimateGas the second batch ran out of gas on anvil
+                "gas": 80_000 + 60_000 * len(accounts),
+            }
+        )
+        signed = sender.sign_transaction(tx)
+        receipt = w3.eth.wait_for_transaction_receipt(
+            w3.eth.send_raw_transaction(signed.raw_transaction), timeout=120
+        )
+        if receipt["status"] != 1:
+            err.print(f"[red]error:[/red] transaction {receipt['transactionHash'].hex()} failed")
+            raise typer.Exit(1)
+        made = sum(
+            1
+            for entry in receipt["logs"]
+            if entry["address"] == membership.address
+            and entry["topics"]
+            and "0x" + entry["topics"][0].hex().removeprefix("0x") == topic
+        )
+        voters += made
+        out.print(f"block {receipt['blockNumber']}: {made} of {len(accounts)} now vote")
+    out.print(f"{voters} member(s) became voters")
+
+
 def main() -> None:
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     logging.getLogger("alembic").setLevel(logging.WARNING)

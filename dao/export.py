@@ -60,3 +60,14 @@ def export_all(
                 path.write_text(json.dumps(data, indent=1, default=str) + "\n")
             written[table.name] = len(rows)
     return written
+
+
+def member_history(engine: Engine, index: int) -> list[dict[str, Any]]:
+    """One person's membership rows across the accounts that held member number `index`, in
+    chain order (dao.queries.member_history), as plain dicts for an auditor's file."""
+    from sqlmodel import Session
+
+    from dao import queries
+
+    with Session(engine) as session:
+        return [row.model_dump() for row in queries.member_history(session, index)]

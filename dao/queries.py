@@ -92,19 +92,24 @@ class ActiveMembers:
         return self.counts[i - 1] if i else 0
 
 
-def _active_members(session: Session, block: int) -> ActiveMembers:
+def _active_members(session: Session, block: int, *, voters: bool = False) -> ActiveMembers:
     """One pass over the membership rows in chain order (the latest row of each account is its
-    state, as in register_at)."""
+    state, as in register_at); with `voters`, only the active members who vote count."""
     active: set[str] = set()
     blocks: list[int] = []
     counts: list[int] = []
     rows = session.exec(
-        select(t.MemberState.account, t.MemberState.status, t.MemberState.block_number)
+        select(
+            t.MemberState.account,
+            t.MemberState.status,
+            t.MemberState.block_number,
+            t.MemberState.votes,
+        )
         .where(t.MemberState.block_number <= block)
         .order_by(col(t.MemberState.block_number), col(t.MemberState.log_index))
     )
-    for account, status, number in rows:
-        if status == "active":
+    for account, status, number, votes in rows:
+        if status == "active" and (votes or not voters):
             active.add(account)
         else:
             active.discard(account)
@@ -123,6 +128,16 @@ def active_members(session: Session, block: int | None = None) -> ActiveMembers:
         if block is None:
             return ActiveMembers([], [])
     return _memoized(session, "active members", block, lambda b: _active_members(session, b))
+
+
+def voters(session: Session, block: int | None = None) -> ActiveMembers:
+    """Voters (active members with a vote: the governor's electorate, IVotes' total supply) as
+    a function of the block, up to `block` (default: the indexed block)."""
+    if block is None:
+        block = indexed_block(session)
+        if block is None:
+            return ActiveMembers([], [])
+    return _memoized(session, "voters", block, lambda b: _active_members(session, b, voters=True))
 
 
 def _quorum_numerators(session: Session, block: int) -> list[tuple[int, int]]:
@@ -153,10 +168,10 @@ def _numerator_at(numerators: list[tuple[int, int]], block: int, default: int) -
 def quorum_at(session: Session, snapshot: int, default_numerator: int) -> int:
     latest = indexed_block(session)
     if latest is None or snapshot > latest:
-        members = sum(1 for r in register_at(session, snapshot) if r.status == "active")
+        members = sum(1 for r in register_at(session, snapshot) if r.status == "active" and r.votes)
         numerators = _quorum_numerators(session, snapshot)
         return _quorum(members, _numerator_at(numerators, snapshot, default_numerator))
-    members = active_members(session, latest).at(snapshot)
+    members = voters(session, latest).at(snapshot)
     numerator = _numerator_at(quorum_numerators(session, latest), snapshot, default_numerator)
     return _quorum(members, numerator)
 
@@ -251,7 +266,7 @@ def _proposals(session: Session, block: int, default_quorum: int) -> list[Propos
         .order_by(col(t.Proposal.block_number).desc())
     ).all()
     loaded += rows
-    members = active_members(session, block)
+    members = voters(session, block)
     numerators = quorum_numerators(session, block)
     views = []
     for p in rows:
@@ -342,3 +357,191 @@ def _summary(session: Session, block: int, default_quorum: int) -> dict[str, Any
         "open_proposals": len(open_),
         "treasury_paid_out": sum(session.exec(paid)),
     }
+
+
+# ------------------------------------------------------------ register v2: admissions, people
+
+
+def member_history(session: Session, index: int) -> list[t.MemberState]:
+    """One person's membership across addresses: every member_state row of every account that
+    held member number `index` (through moves and recoveries), in chain order. The rows of an
+    account from before it held the number (an application) and after it gave it up (the
+    "moved" row) are included, so the history reads from application to today."""
+    accounts = set(
+        session.exec(
+            select(t.MemberState.account).where(t.MemberState.member_index == index).distinct()
+        )
+    )
+    for move in session.exec(
+        select(t.MembershipMove).where(t.MembershipMove.member_index == index)
+    ):
+        accounts.update((move.from_account, move.to_account))
+    if not accounts:
+        return []
+    return list(
+        session.exec(
+            select(t.MemberState)
+            .where(col(t.MemberState.account).in_(sorted(accounts)))
+            .order_by(
+                col(t.MemberState.block_number),
+                col(t.MemberState.log_index),
+                col(t.MemberState.id),
+            )
+        )
+    )
+
+
+@dataclass(frozen=True)
+class PendingApplication:
+    account: str
+    shares: int
+    amount: int
+    applied_block: int
+    age_blocks: int
+
+
+def pending_applications(session: Session, block: int | None = None) -> list[PendingApplication]:
+    """Applications waiting for a decision as of `block` (default: the indexed block): accounts
+    whose latest status is "pending", oldest first, with their latest application."""
+    if block is None:
+        block = indexed_block(session) or 0
+    pending = {r.account for r in register_at(session, block) if r.status == "pending"}
+    if not pending:
+        return []
+    latest: dict[str, t.ShareMovement] = {}
+    for row in session.exec(
+        select(t.ShareMovement)
+        .where(
+            col(t.ShareMovement.account).in_(sorted(pending)),
+            t.ShareMovement.kind == "applied",
+            t.ShareMovement.block_number <= block,
+        )
+        .order_by(col(t.ShareMovement.block_number), col(t.ShareMovement.log_index))
+    ):
+        latest[row.account] = row
+    out = [
+        PendingApplication(a, r.shares, r.amount, r.block_number, block - r.block_number)
+        for a, r in latest.items()
+    ]
+    return sorted(out, key=lambda p: (p.applied_block, p.account))
+
+
+def admissions_since(session: Session, block: int) -> int:
+    """Admissions (by governance or the committee, founder and open joins included: every
+    MemberJoined) after `block`."""
+    return int(
+        session.exec(
+            select(func.count())
+            .select_from(t.MemberState)
+            .where(t.MemberState.event == "MemberJoined", t.MemberState.block_number > block)
+        ).one()
+    )
+
+
+def _admissions_between(session: Session, after: int, upto: int) -> int:
+    return int(
+        session.exec(
+            select(func.count())
+            .select_from(t.MemberState)
+            .where(
+                t.MemberState.event == "MemberJoined",
+                t.MemberState.block_number > after,
+                t.MemberState.block_number <= upto,
+            )
+        ).one()
+    )
+
+
+@dataclass(frozen=True)
+class Surge:
+    """How fast the membership and the electorate grew before `block`."""
+
+    block: int
+    seniority: int
+    threshold: float
+    admissions: int  # admissions in the window (block - seniority, block]
+    active_members: int  # active members as of block
+    admission_share: float  # admissions / active_members (0 when there are none)
+    voters_before: int  # voters as of block - seniority
+    voters_at: int  # voters as of block
+    electorate_growth: float  # (voters_at - voters_before) / voters_before
+    flagged: bool  # either ratio above threshold
+
+
+def surge(session: Session, *, snapshot_block: int, seniority: int, threshold: float) -> Surge:
+    """A warning sign of capture by a wave of newcomers, for a proposal whose snapshot is
+    `snapshot_block` (or any block), over the window W = (snapshot_block - seniority,
+    snapshot_block] (`seniority` in blocks, usually the register's votingSeniority; at least 1):
+
+    (a) admission share = admissions (MemberJoined rows) in W / active members as of
+        snapshot_block;
+    (b) electorate growth = (V(snapshot_block) - V(snapshot_block - seniority))
+        / V(snapshot_block - seniority), where V(b) is the number of voters as of block b: the
+        accounts whose latest member_state row at or below b is active with a vote (votes == 1,
+        hence votes_from <= b). With no voters before, growth is the count of new voters (any
+        new voter is infinite growth; reported as that count so that it still compares).
+
+    `flagged` when either value exceeds `threshold` (e.g. 0.25 = 25 %)."""
+    window = max(1, seniority)
+    before = max(0, snapshot_block - window)
+    admissions = _admissions_between(session, before, snapshot_block)
+    members = active_members(session, snapshot_block).at(snapshot_block)
+    electorate = voters(session, snapshot_block)
+    v_at, v_before = electorate.at(snapshot_block), electorate.at(before)
+    share = admissions / members if members else 0.0
+    growth = (v_at - v_before) / v_before if v_before else float(v_at)
+    return Surge(
+        block=snapshot_block,
+        seniority=seniority,
+        threshold=threshold,
+        admissions=admissions,
+        active_members=members,
+        admission_share=share,
+        voters_before=v_before,
+        voters_at=v_at,
+        electorate_growth=growth,
+        flagged=share > threshold or growth > threshold,
+    )
+
+
+def voting_seniority(session: Session, block: int, default: int = 0) -> int:
+    """The register's votingSeniority (blocks) as of `block`: its latest change, else
+    `default` (the deployment's parameter)."""
+    return _latest_setting(session, "votingSeniority", block, default)
+
+
+def committee_seat_count(session: Session, block: int, default: int = 0) -> int:
+    """The committee's seat count as of `block`."""
+    return _latest_setting(session, "committeeSeats", block, default)
+
+
+def _latest_setting(session: Session, name: str, block: int, default: int) -> int:
+    row = session.exec(
+        select(t.SettingChange)
+        .where(t.SettingChange.name == name, t.SettingChange.block_number <= block)
+        .order_by(col(t.SettingChange.block_number).desc(), col(t.SettingChange.log_index).desc())
+    ).first()
+    return default if row is None else int(row.new_value)
+
+
+def committee_seats(session: Session, block: int | None = None) -> dict[int, t.CommitteeSeatEvent]:
+    """The latest event of each committee seat as of `block` (a "vacated" one: an empty seat)."""
+    q = select(t.CommitteeSeatEvent)
+    if block is not None:
+        q = q.where(t.CommitteeSeatEvent.block_number <= block)
+    latest: dict[int, t.CommitteeSeatEvent] = {}
+    for row in session.exec(
+        q.order_by(col(t.CommitteeSeatEvent.block_number), col(t.CommitteeSeatEvent.log_index))
+    ):
+        latest[row.seat] = row
+    return latest
+
+
+def enfranchisable(session: Session, *, block: int, seniority: int) -> list[str]:
+    """Active members not voting yet whose admission is at least `seniority` blocks old as of
+    `block`: the candidates for `enfranchise` (the contract has the last word)."""
+    return [
+        r.account
+        for r in register_at(session, block)
+        if r.status == "active" and r.votes_from == 0 and r.admitted_at + seniority <= block
+    ]

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 import requests
@@ -21,6 +21,8 @@ from sqlmodel import Session, select
 from dao import tables as t
 
 GAS = 400_000  # a join, purchase, redemption or departure uses < 200k
+ADMIT_BATCH = 40  # accounts per admitMany
+ADMIT_GAS = 12_000_000
 
 
 class RawChain:
@@ -97,18 +99,26 @@ class RawChain:
     def send(self, txs: Sequence[dict[str, Any]], per_block: int = 1) -> list[str]:
         """Send transactions from impersonated accounts and wait until all are mined; every one
         must succeed. One block each (automine), or `per_block` to a block, mined one by one
-        (anvil spends more time on a block than on a transaction)."""
-        txs = [{"gas": hex(GAS), **tx} for tx in txs]
+        (anvil spends more time on a block than on a transaction); a transaction marked
+        `"barrier": True` (an admission of the applications before it) gets a block of its own."""
+        blocks: list[list[dict[str, Any]]] = []
+        for tx in txs:
+            tx = {"gas": hex(GAS), **tx}
+            barrier = tx.pop("barrier", False)
+            if barrier or not blocks or len(blocks[-1]) >= per_block:
+                blocks.append([])
+            blocks[-1].append(tx)
+            if barrier:
+                blocks.append([])
+        blocks = [b for b in blocks if b]
         if per_block == 1:
-            hashes = [self.rpc("eth_sendTransaction", tx) for tx in txs]
+            hashes = [self.rpc("eth_sendTransaction", tx) for b in blocks for tx in b]
         else:
             hashes = []
             self.rpc("evm_setAutomine", False)
             try:
-                for start in range(0, len(txs), per_block):
-                    hashes += self.batch(
-                        [("eth_sendTransaction", [tx]) for tx in txs[start : start + per_block]]
-                    )
+                for block in blocks:
+                    hashes += self.batch([("eth_sendTransaction", [tx]) for tx in block])
                     self.rpc("evm_mine")
             finally:
                 self.rpc("evm_setAutomine", True)
@@ -131,20 +141,57 @@ def addresses(tag: str, n: int) -> list[str]:
 
 
 class Activity:
-    """Builds co-op transactions (membership contract) for impersonated accounts."""
+    """Builds co-op transactions (membership contract) for impersonated accounts.
+
+    Under the default admission policy (approval) a join is an application, and `admit` builds
+    the governance's admissions: `admitMany` sent by the impersonated timelock (fund it with
+    `RawChain.fund([activity.timelock])`). The very first join is the founder's, admitted at
+    once."""
+
+    # the logs of one admission: MemberAdmitted (not for the founder), MemberJoined, Transfer,
+    # Locked, DelegateChanged, DelegateVotesChanged (no voting seniority)
+    ADMISSION_EVENTS = 6
 
     def __init__(self, coop: Any) -> None:
         self.membership = coop.membership
+        self.timelock = coop.timelock.address
         self.price = int(coop.membership.sharePrice())
         self.address = coop.membership.address
+        self.founded = int(coop.membership.accountOf(1), 16) != 0
+        provider = coop.membership._web3.provider  # the test chain: the timelock can send
+        provider.make_request("anvil_setBalance", [self.timelock, hex(10**24)])
+        provider.make_request("anvil_impersonateAccount", [self.timelock])
         self.expected_events = 0  # logs these transactions will emit, when they all succeed
 
     def _tx(self, sender: str, data: str, value: int = 0) -> dict[str, Any]:
         return {"from": sender, "to": self.address, "data": data, "value": hex(value)}
 
     def join(self, sender: str, shares: int) -> dict[str, Any]:
-        self.expected_events += 3  # MemberJoined, DelegateChanged, DelegateVotesChanged
+        if self.founded:
+            self.expected_events += 1  # MemberApplied
+        else:
+            self.founded = True
+            self.expected_events += self.ADMISSION_EVENTS - 1
         return self._tx(sender, self.membership.join.encode_input(shares), shares * self.price)
+
+    def admit(self, applicants: Sequence[str]) -> list[dict[str, Any]]:
+        """The timelock's admissions of `applicants` (pending applications), in batches, each
+        in a block after the applications."""
+        txs = []
+        for start in range(0, len(applicants), ADMIT_BATCH):
+            batch = list(applicants[start : start + ADMIT_BATCH])
+            self.expected_events += self.ADMISSION_EVENTS * len(batch)
+            data = self.membership.admitMany.encode_input(batch, [b"\x00" * 32] * len(batch))
+            txs.append({**self._tx(self.timelock, data), "gas": hex(ADMIT_GAS), "barrier": True})
+        return txs
+
+    def join_all(
+        self, members: Sequence[str], shares: Callable[[int], int]
+    ) -> list[dict[str, Any]]:
+        """Every one of `members` joins (the i-th with `shares(i)`) and is admitted."""
+        applicants = members if self.founded else members[1:]
+        joins = [self.join(a, shares(i)) for i, a in enumerate(members)]
+        return joins + self.admit(applicants)
 
     def buy(self, sender: str, shares: int) -> dict[str, Any]:
         self.expected_events += 1  # SharesPurchased
@@ -155,14 +202,15 @@ class Activity:
         return self._tx(sender, self.membership.requestRedemption.encode_input(shares))
 
     def leave(self, sender: str) -> dict[str, Any]:
-        self.expected_events += 3  # MemberLeft, DelegateChanged, DelegateVotesChanged
+        self.expected_events += 4  # Transfer, DelegateChanged, DelegateVotesChanged, MemberLeft
         return self._tx(sender, self.membership.leave.encode_input())
 
 
 def busy_coop_txs(activity: Activity, members: Sequence[str]) -> list[dict[str, Any]]:
-    """Every member joins (1 to 5 shares); then, long after, some buy more shares, some redeem
-    part of theirs and some leave, so that rows depend on rows written many ranges before."""
-    txs = [activity.join(a, 1 + i % 5) for i, a in enumerate(members)]
+    """Every member joins (1 to 5 shares) and is admitted; then, long after, some buy more
+    shares, some redeem part of theirs and some leave, so that rows depend on rows written many
+    ranges before. The timelock must be funded (`RawChain.fund([activity.timelock])`)."""
+    txs = activity.join_all(members, lambda i: 1 + i % 5)
     for i, a in enumerate(members):
         if i % 10 == 0:
             txs.append(activity.buy(a, 2))

@@ -18,7 +18,7 @@ from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
 import pytest
-from brownie import chain, web3
+from brownie import accounts, chain, web3
 from sqlalchemy.engine import Engine
 
 from dao.contracts import Deployment
@@ -102,6 +102,29 @@ def indexed_coop(admin, treasurer, tmp_path):
     return coop
 
 
+def admit(coop, *applicants, attestation: bytes = b"\x00" * 32):
+    """The governance (the impersonated timelock) admits pending applications at once."""
+    timelock = accounts.at(coop.timelock.address, force=True)
+    if timelock.balance() < 10**18:
+        accounts[0].transfer(timelock, 10 * 10**18)
+    return coop.membership.admitMany(
+        list(applicants), [attestation] * len(applicants), {"from": timelock}
+    )
+
+
+def join_and_admit(coop, members) -> None:
+    """`members` ((account, shares) pairs) join; the founder is admitted at once, the others'
+    applications by the governance."""
+    m = coop.membership
+    applicants = []
+    for who, shares in members:
+        m.join(shares, {"from": who, "value": shares * PRICE})
+        if m.member(who)[0] == 1:  # pending
+            applicants.append(who)
+    if applicants:
+        admit(coop, *applicants)
+
+
 def load_deployment(coop) -> Deployment:
     return Deployment.load(coop.deployment_file)
 
@@ -179,8 +202,7 @@ def history(indexed_coop, admin, alice, bob, carol, dave, treasurer, contributor
     coop = indexed_coop
     m, r = coop.membership, coop.rewards
     gov = Gov(coop)
-    for shares, who in enumerate((alice, bob, carol, dave), start=1):
-        m.join(shares, {"from": who, "value": shares * PRICE})
+    join_and_admit(coop, [(who, shares) for shares, who in enumerate((alice, bob, carol, dave), 1)])
     admin.transfer(coop.timelock, 5 * E18)
     chain.mine()
     voters = [alice, bob, carol, dave]

@@ -327,7 +327,7 @@ def test_reorg_deeper_than_confirmations_under_a_running_follower(
     )
     raw.fund(common + orphans + newcomers)
     activity = Activity(coop)
-    raw.send([activity.join(a, 2) for a in common])
+    raw.send(activity.join_all(common, lambda i: 2))
     fork = raw.head()
     snapshot = raw.snapshot()
     raw.send([activity.join(a, 1) for a in orphans] + [activity.leave(a) for a in common[:2]])

@@ -8,7 +8,7 @@ from brownie import chain
 
 from tests.conftest import PRICE, new_account
 from tests.indexer._chain import cursor_of
-from tests.indexer.conftest import cli_env, coop_cli, start_coop_cli
+from tests.indexer.conftest import admit, cli_env, coop_cli, start_coop_cli
 
 
 def _wait_for(predicate, timeout=30.0):
@@ -27,9 +27,12 @@ def test_follow_indexes_new_blocks_and_stops_cleanly_on_ctrl_c(indexed_coop, eng
         assert _wait_for(
             lambda: cursor_of(engine) is not None and cursor_of(engine) >= chain.height
         )
+        joined = []
         for _ in range(5):
             who = new_account(admin, 10**17)
             indexed_coop.membership.join(1, {"from": who, "value": PRICE})
+            joined.append(who)
+        admit(indexed_coop, *joined[1:])  # the first is the founder
         head = chain.height
         assert _wait_for(lambda: (cursor_of(engine) or 0) >= head), "the follower did not catch up"
         proc.send_signal(signal.SIGINT)

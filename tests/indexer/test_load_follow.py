@@ -27,7 +27,7 @@ from tests.conftest import PRICE, Gov
 from tests.indexer._chain import GAS, Activity, RawChain, addresses, cursor_of
 from tests.indexer._rpc_proxy import FlakyRpcProxy
 from tests.indexer._server import serve
-from tests.indexer.conftest import ROOT, cli_env, coop_cli, rpc_url, start_coop_cli
+from tests.indexer.conftest import ROOT, admit, cli_env, coop_cli, rpc_url, start_coop_cli
 
 CONFIRMATIONS = 2
 POLL = 0.2
@@ -50,8 +50,9 @@ def test_follower_keeps_up_with_a_stream_of_votes_while_the_api_serves_reads(
     members = addresses("load", MEMBERS)
     raw.fund(members)
     activity = Activity(coop)
-    raw.send([activity.join(a, 1) for a in members], per_block=10)
+    raw.send(activity.join_all(members, lambda i: 1), per_block=10)
     coop.membership.join(1, {"from": alice, "value": PRICE})
+    admit(coop, alice)
     gov = Gov(coop)
     m = coop.membership
     pids = [

@@ -160,7 +160,7 @@ def test_reorg_rolls_back_to_the_new_branch(
     )
     raw.fund(common + orphans + newcomers)
     activity = Activity(coop)
-    raw.send([activity.join(a, 3) for a in common])
+    raw.send(activity.join_all(common, lambda i: 3))
     fork = raw.head()
     snapshot = raw.snapshot()
 
