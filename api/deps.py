@@ -37,6 +37,14 @@ async def default_quorum(request: Request) -> int:
 QuorumDep = Annotated[int, Depends(default_quorum)]
 
 
+async def surge_threshold(request: Request) -> float:
+    """SURGE_THRESHOLD (dao/config.py): the share above which new members make a surge."""
+    return float(request.app.state.settings.surge_threshold)
+
+
+SurgeDep = Annotated[float, Depends(surge_threshold)]
+
+
 def checksum(address: str) -> str:
     """A checksum address, or a 400 that says what is wrong with it."""
     from eth_utils import is_address, to_checksum_address

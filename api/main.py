@@ -13,7 +13,7 @@ from fastapi.responses import FileResponse
 from fastapi.staticfiles import StaticFiles
 
 from api import errors
-from api.routers import audit, profile, read, relay, tx
+from api.routers import audit, profile, read, register, relay, tx
 from dao.config import Settings
 
 WEB = Path(__file__).resolve().parent / "web"
@@ -44,6 +44,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.relayed = {}  # (proposal id, voter) -> the last transaction relayed for it
     errors.install(app)
     app.include_router(read.router)
+    app.include_router(register.router)
     app.include_router(relay.router)
     app.include_router(tx.router)
     app.include_router(audit.router)

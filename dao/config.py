@@ -46,3 +46,9 @@ class Settings:
     poll_interval: float = field(
         default_factory=lambda: float(os.environ.get("POLL_INTERVAL", "2"))
     )
+    # the share of new members (admissions within one voting-seniority window, over the active
+    # members; or electorate growth over that window before a proposal's snapshot) above which
+    # the API flags a surge (API)
+    surge_threshold: float = field(
+        default_factory=lambda: float(os.environ.get("SURGE_THRESHOLD", "0.20"))
+    )

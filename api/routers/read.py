@@ -10,7 +10,8 @@ from eth_utils import function_signature_to_4byte_selector
 from fastapi import APIRouter, Query, Request
 from sqlmodel import col, func, select
 
-from api.deps import MAX_DB_INT, MAX_OFFSET, QuorumDep, SessionDep, checksum
+from api import register
+from api.deps import MAX_DB_INT, MAX_OFFSET, QuorumDep, SessionDep, SurgeDep, checksum
 from api.errors import BadRequest, NotFound
 from dao import queries
 from dao import tables as t
@@ -20,7 +21,7 @@ router = APIRouter(prefix="/api")
 
 Offset = Annotated[int, Query(ge=0, le=MAX_OFFSET, description="rows to skip")]
 Limit = Annotated[int, Query(ge=1, le=500, description="rows to return")]
-STATUSES = ("none", "pending", "active", "suspended", "expelled")
+STATUSES = ("none", "pending", "active", "suspended", "expelled", "moved")
 
 
 def _num(value: int) -> str:
@@ -42,6 +43,8 @@ def _member(row: t.MemberState) -> dict[str, Any]:
         "refund_available_at": row.refund_available_at,
         "since_block": row.block_number,
         "last_event": row.event,
+        "votes_from": row.votes_from,
+        "admitted_at": row.admitted_at,
     }
 
 
@@ -49,7 +52,9 @@ def _ref(row: Any) -> dict[str, Any]:
     return {"block_number": row.block_number, "tx_hash": row.tx_hash, "log_index": row.log_index}
 
 
-def _proposal(view: queries.ProposalView, *, detail: bool = False) -> dict[str, Any]:
+def _proposal(
+    view: queries.ProposalView, *, surge: dict[str, Any], detail: bool = False
+) -> dict[str, Any]:
     p = view.proposal
     against, for_, abstain = view.tally
     out: dict[str, Any] = {
@@ -62,6 +67,7 @@ def _proposal(view: queries.ProposalView, *, detail: bool = False) -> dict[str, 
         "votes": {"against": against, "for": for_, "abstain": abstain},
         "quorum": view.quorum,
         "quorum_reached": view.quorum > 0 and for_ + abstain >= view.quorum,
+        "surge": surge,
         **_ref(p),
     }
     if detail:
@@ -87,12 +93,28 @@ def _block(session: SessionDep) -> int:
 
 
 @router.get("/summary", tags=["co-op"])
-def summary(session: SessionDep, quorum: QuorumDep) -> dict[str, Any]:
-    """The co-op at a glance: members, capital, reserve, open proposals."""
+def summary(session: SessionDep, quorum: QuorumDep, threshold: SurgeDep) -> dict[str, Any]:
+    """The co-op at a glance: members, voters, applications, capital, reserve, open proposals,
+    admission policy, voting seniority and surge.
+
+    `surge`: admissions (MemberJoined) in the last `votingSeniority` blocks up to the indexed
+    block (`admissions_in_window`), over the active members (`share_of_register`); `warning`
+    when that share is above SURGE_THRESHOLD (default 0.20)."""
     s = queries.summary(session, default_quorum=quorum)
     for key in ("capital", "reserve", "treasury_paid_out"):
         if key in s:
             s[key] = _num(s[key])
+    block = s["indexed_block"]
+    if block is None:
+        s.update(admission_policy=None, voting_seniority=0, voters=0, pending_applications=0)
+        s["surge"] = register.summary_surge(session, block=0, members=0, threshold=threshold)
+        return s
+    s["admission_policy"] = register.policy_at(session, block)
+    s["voting_seniority"] = register.seniority_at(session, block)
+    s["voters"] = register.voters(session, block).at(block)
+    s["surge"] = register.summary_surge(
+        session, block=block, members=s["members"], threshold=threshold
+    )
     return s
 
 
@@ -122,23 +144,31 @@ def members(
 
 @router.get("/members/{address}", tags=["members"])
 def member(address: str, session: SessionDep, request: Request) -> dict[str, Any]:
-    """One member: shares, status, sanctions, votes, points, claims, share movements."""
+    """One member: shares, status, seniority, admission, sanctions, votes, points, claims, share
+    movements; a moved membership reads as one person (`person`: every account it was held by,
+    the moves, the current account; the lists cover all of them, each item names its account)."""
     account = checksum(address)
+    ms = t.MemberState.__table__  # type: ignore[attr-defined]
+
+    def latest_of(who: str) -> Any:
+        return session.execute(
+            select(ms)
+            .where(ms.c.account == who)
+            .order_by(ms.c.block_number.desc(), ms.c.log_index.desc())
+            .limit(1)
+        ).first()
+
+    latest = latest_of(account)
+    person = register.person(session, account)
+    accounts = person["accounts"] if person else [account]
 
     def rows(table: Any, column: str, *order: str) -> list[Any]:
         # plain rows (attribute access, column types applied) rather than ORM objects: this is
         # the API's busiest page, and building model instances was most of its time
         core = table.__table__
-        query = select(core).where(core.c[column] == account)
+        query = select(core).where(core.c[column].in_(accounts))
         return list(session.execute(query.order_by(*(core.c[o] for o in order))))
 
-    ms = t.MemberState.__table__  # type: ignore[attr-defined]
-    latest = session.execute(
-        select(ms)
-        .where(ms.c.account == account)
-        .order_by(ms.c.block_number.desc(), ms.c.log_index.desc())
-        .limit(1)
-    ).first()
     points = rows(t.Points, "account", "block_number", "log_index")
     if latest is None and not points:
         raise NotFound(f"{account} has never been a member or a contributor of this co-op")
@@ -147,22 +177,63 @@ def member(address: str, session: SessionDep, request: Request) -> dict[str, Any
     claims = rows(t.Claim, "account", "block_number", "log_index")
     moves = rows(t.ShareMovement, "account", "block_number", "log_index")
     claimable = _claimable(request, session, account)
+    current = _member(latest) if latest is not None else None
+    block = queries.indexed_block(session) or 0
+    if current is not None:
+        admission = register.latest_admission(session, accounts)
+        seniority = register.seniority_at(session, block)
+        # the person's membership lives at the current account: its state is the one that votes
+        state = latest if not person else latest_of(person["current_account"])
+        current["admitted_by"] = admission.admitted_by if admission else None
+        current["attestation"] = admission.attestation if admission else None
+        current["contest_deadline"] = admission.contest_deadline if admission else 0
+        current["seniority_until"] = (
+            state.admitted_at + seniority if state is not None and state.admitted_at else None
+        )
+        current["can_enfranchise"] = bool(
+            latest.status == "active"
+            and latest.votes_from == 0
+            and latest.admitted_at + seniority <= block + 1
+        )
     return {
         "account": account,
-        "current": _member(latest) if latest is not None else None,
+        "current": current,
+        "moved_to": person["current_account"]
+        if person and current is not None and current["status"] == "moved"
+        else None,
+        "person": person,
         "claimable": claimable,
         "sanctions": [
-            {"kind": s.kind, "reason_hash": s.reason_hash, "until": s.until, **_ref(s)}
+            {
+                "account": s.account,
+                "kind": s.kind,
+                "reason_hash": s.reason_hash,
+                "until": s.until,
+                **_ref(s),
+            }
             for s in sanctions
         ],
         "votes": [
-            {"proposal_id": v.proposal_id, "support": v.support, "reason": v.reason, **_ref(v)}
+            {
+                "account": v.voter,
+                "proposal_id": v.proposal_id,
+                "support": v.support,
+                "reason": v.reason,
+                **_ref(v),
+            }
             for v in votes
         ],
-        "points": [{"period_id": p.period_id, "points": _num(p.points), **_ref(p)} for p in points],
-        "claims": [{"period_id": c.period_id, "amount": _num(c.amount), **_ref(c)} for c in claims],
+        "points": [
+            {"account": p.account, "period_id": p.period_id, "points": _num(p.points), **_ref(p)}
+            for p in points
+        ],
+        "claims": [
+            {"account": c.account, "period_id": c.period_id, "amount": _num(c.amount), **_ref(c)}
+            for c in claims
+        ],
         "share_movements": [
             {
+                "account": m.account,
                 "kind": m.kind,
                 "shares": m.shares,
                 "amount": _num(m.amount),
@@ -277,6 +348,7 @@ def claims(
 def proposal_list(
     session: SessionDep,
     quorum: QuorumDep,
+    threshold: SurgeDep,
     state: Annotated[
         str | None,
         Query(description="Pending, Active, Defeated, Succeeded, Queued, Executed, Canceled"),
@@ -284,7 +356,8 @@ def proposal_list(
     offset: Offset = 0,
     limit: Limit = 50,
 ) -> dict[str, Any]:
-    """Proposals, newest first, optionally by state."""
+    """Proposals, newest first, optionally by state; each with its `surge` (as in
+    /api/proposals/{proposal_id})."""
     if state is not None and state not in queries.STATE_NAMES:
         raise BadRequest(f"state must be one of {', '.join(queries.STATE_NAMES)}, not {state!r}")
     views = [
@@ -292,19 +365,44 @@ def proposal_list(
         for v in queries.proposals(session, block=_block(session), default_quorum=quorum)
         if state is None or v.state == state
     ]
-    return {"total": len(views), "items": [_proposal(v) for v in views[offset : offset + limit]]}
+    block = _block(session)
+    return {
+        "total": len(views),
+        "items": [
+            _proposal(v, surge=_surge(session, v, block, threshold))
+            for v in views[offset : offset + limit]
+        ],
+    }
+
+
+def _surge(
+    session: SessionDep, view: queries.ProposalView, block: int, threshold: float
+) -> dict[str, Any]:
+    return register.proposal_surge(
+        session, snapshot=view.proposal.vote_start, indexed=block, threshold=threshold
+    )
 
 
 @router.get("/proposals/{proposal_id}", tags=["proposals"])
-def proposal(proposal_id: str, session: SessionDep, quorum: QuorumDep) -> dict[str, Any]:
-    """One proposal: actions, description, timeline, live tally, quorum progress, votes with reasons."""
+def proposal(
+    proposal_id: str, session: SessionDep, quorum: QuorumDep, threshold: SurgeDep
+) -> dict[str, Any]:
+    """One proposal: actions, description, timeline, live tally, quorum progress, votes with
+    reasons, and `surge`.
+
+    `surge` compares the electorate at the snapshot (`voters_at_snapshot`: members who vote at
+    that block) with the electorate `votingSeniority` blocks before it (`voters_before`, at
+    `before_block`; S as of the snapshot): `growth` = (voters_at_snapshot - voters_before) /
+    voters_before, null when nobody voted before; `warning` when growth is above SURGE_THRESHOLD
+    (default 0.20)."""
     if not proposal_id.isdigit():
         raise BadRequest(f"a proposal id is a decimal number, not {proposal_id!r}")
     p = session.exec(select(t.Proposal).where(t.Proposal.proposal_id == proposal_id)).first()
     if p is None:
         raise NotFound(f"no proposal {proposal_id}")
-    view = queries.proposal_view(session, p, block=_block(session), default_quorum=quorum)
-    out = _proposal(view, detail=True)
+    block = _block(session)
+    view = queries.proposal_view(session, p, block=block, default_quorum=quorum)
+    out = _proposal(view, surge=_surge(session, view, block, threshold), detail=True)
     # columns, not ORM objects: a proposal may have thousands of votes
     votes = session.exec(
         select(t.Vote.voter, t.Vote.support, t.Vote.reason, *VOTE_REF)
@@ -410,6 +508,8 @@ STATUTES = [
     ("shareCap", "membership", "shareCap", "shares"),
     ("admissionPolicy", "membership", "admissionPolicy", "policy"),
     ("redemptionNotice", "membership", "redemptionNotice", "seconds"),
+    ("votingSeniority", "membership", "votingSeniority", "blocks"),
+    ("contestWindow", "membership", "contestWindow", "seconds"),
     ("quorumNumerator", "governor", "quorumNumerator", "percent"),
     ("votingDelay", "governor", "votingDelay", "blocks"),
     ("votingPeriod", "governor", "votingPeriod", "blocks"),

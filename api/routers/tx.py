@@ -7,10 +7,14 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Request
 from pydantic import AfterValidator, BaseModel, Field
+from sqlmodel import col, select
 from web3 import Web3
 
-from api.deps import checksum
-from api.errors import BadRequest, Unavailable
+from api import register
+from api.deps import SessionDep, checksum
+from api.errors import BadRequest, Conflict, Unavailable
+from dao import queries
+from dao import tables as t
 
 router = APIRouter(prefix="/api/tx", tags=["transactions"])
 
@@ -40,6 +44,18 @@ class Vote(BaseModel):
     proposal_id: Uint
     support: int = Field(ge=0, le=2)
     reason: str = Field(default="", max_length=2000)
+
+
+class Enfranchise(BaseModel):
+    accounts: list[str] | None = Field(
+        default=None,
+        max_length=500,
+        description="accounts to enfranchise; omitted: every account the index finds due",
+    )
+
+
+class Move(BaseModel):
+    new_account: str = Field(description="the address the membership moves to")
 
 
 class Action(BaseModel):
@@ -203,3 +219,53 @@ def allocation_proposal(body: AllocationProposal, request: Request) -> dict[str,
     out = _tx(w3, d.contract(w3, "governor").functions.propose(*_proposal_args(proposal)))
     out["actions"] = [a.model_dump() for a in actions]
     return out
+
+
+ZERO_ADDRESS = "0x" + "00" * 20
+MAX_ENFRANCHISE = 500  # accounts in one transaction (about 30k gas each)
+
+
+@router.post("/enfranchise")
+def enfranchise(body: Enfranchise, request: Request, session: SessionDep) -> dict[str, Any]:
+    """Make members voters once their seniority has passed (enfranchise, permissionless; it
+    skips accounts that are not due): the accounts given, or every account due by the index
+    (at most 500 a transaction; `accounts` lists those included, `due` how many are due)."""
+    if body.accounts is not None:
+        if not body.accounts:
+            raise BadRequest("accounts: give at least one account, or omit it for all due ones")
+        accounts = [checksum(a) for a in body.accounts]
+        due = len(accounts)
+    else:
+        block = queries.indexed_block(session)
+        found = [] if block is None else register.voters_due(session, block)
+        if not found:
+            raise Conflict("no member is due to be enfranchised (by the index)")
+        accounts, due = found[:MAX_ENFRANCHISE], len(found)
+    w3, d = _contracts(request)
+    out = _tx(w3, d.contract(w3, "membership").functions.enfranchise(accounts))
+    out["accounts"] = accounts
+    out["due"] = due
+    return out
+
+
+@router.post("/move")
+def move(body: Move, request: Request, session: SessionDep) -> dict[str, Any]:
+    """Move one's membership to another address (moveMembership, sent by the member): index,
+    shares, capital, votes and history follow; the new address must never have been a member
+    nor have applied (checked on the index here, and by the register)."""
+    new_account = checksum(body.new_account)
+    if new_account == ZERO_ADDRESS:
+        raise BadRequest("new_account: the zero address cannot hold a membership")
+    ms = t.MemberState
+    latest = session.exec(
+        select(ms)
+        .where(ms.account == new_account)
+        .order_by(col(ms.block_number).desc(), col(ms.log_index).desc())
+        .limit(1)
+    ).first()
+    if latest is not None and (latest.status != "none" or latest.member_index != 0):
+        raise Conflict(
+            f"{new_account} is taken: it is or was a member or applicant (status {latest.status})"
+        )
+    w3, d = _contracts(request)
+    return _tx(w3, d.contract(w3, "membership").functions.moveMembership(new_account))

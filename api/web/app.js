@@ -122,22 +122,78 @@ async function profileRequest(method, body) {
 }
 
 // ------------------------------------------------------------------ member view
+function percent(x) {
+  return (Math.round(Number(x) * 1000) / 10).toString();
+}
+
+function short(address) {
+  return address ? `${address.slice(0, 6)}…${address.slice(-4)}` : "-";
+}
+
+function date(seconds) {
+  return new Date(Number(seconds) * 1000).toISOString().slice(0, 10);
+}
+
 async function renderSummary() {
   const s = await api("/api/summary");
   const items = [
-    ["summary.members", s.members], ["summary.capital", eth(s.capital)], ["summary.reserve", eth(s.reserve)],
-    ["summary.open_proposals", s.open_proposals], ["summary.indexed_block", s.indexed_block ?? "-"],
+    ["summary.members", s.members], ["summary.voters", s.voters ?? "-"], ["summary.pending", s.pending_applications ?? 0],
+    ["summary.capital", eth(s.capital)], ["summary.reserve", eth(s.reserve)],
+    ["summary.open_proposals", s.open_proposals],
+    ["summary.policy", s.admission_policy ? t(`policy.${s.admission_policy}`) : "-"],
+    ["summary.seniority", s.voting_seniority ?? 0], ["summary.indexed_block", s.indexed_block ?? "-"],
   ];
   $("summary").replaceChildren(...items.map(([key, value]) => el("div", {}, el("dt", {}, t(key)), el("dd", {}, String(value)))));
+  const surge = s.surge;
+  const banner = $("surge");
+  banner.hidden = !(surge && surge.warning);
+  banner.textContent = banner.hidden ? "" : t("surge.warning", {
+    count: surge.admissions_in_window, window: surge.window_blocks,
+    share: percent(surge.share_of_register), threshold: percent(surge.threshold),
+  });
+}
+
+async function renderApplications() {
+  const { items } = await api("/api/applications");
+  if (!items.length) return $("applications").replaceChildren(el("li", {}, t("applications.none")));
+  $("applications").replaceChildren(...items.map((a) => el("li", { "data-application": a.account },
+    t("applications.item", { account: a.account, shares: a.shares, amount: eth(a.amount), block: a.applied_block, blocks: a.age_blocks })
+      + (a.age_seconds === null ? "" : t("applications.seconds", { hours: (a.age_seconds / 3600).toFixed(1) })))));
+}
+
+async function renderCommittee() {
+  const c = await api("/api/committee");
+  $("committee-window").textContent = c.contest_window === null ? "" : t("committee.window", { days: (c.contest_window / 86400).toString() });
+  $("committee-seats").replaceChildren(...c.seats.map((s) => el("li", { "data-seat": String(s.seat) },
+    s.holder ? `${t("committee.seat", { seat: s.seat + 1, holder: s.holder, until: date(s.term_end) })} · ${t(s.in_force ? "committee.in_force" : "committee.not_in_force")}`
+      : t("committee.seat_empty", { seat: s.seat + 1 }))));
+  if (!c.admissions.length) return $("committee-admissions").replaceChildren(el("li", {}, t("committee.none")));
+  $("committee-admissions").replaceChildren(...c.admissions.map((a) => el("li", { "data-admitted": a.account },
+    [t("committee.admission", { by: short(a.admitted_by), account: a.account, attestation: a.attestation.slice(0, 10) + "…", deadline: date(a.contest_deadline) }),
+      ...(a.contested ? [t("committee.contested")] : []), ...(a.annulled ? [t("committee.annulled")] : [])].join(" · "))));
 }
 
 async function renderMe() {
+  $("move-form").hidden = true;
   if (!state.account) return $("me").replaceChildren(el("p", {}, t("me.connect_first")));
   try {
     const me = await api(`/api/members/${state.account}`);
     const cur = me.current;
     if (!cur || cur.status === "none") return $("me").replaceChildren(el("p", {}, t("me.none")));
-    $("me").replaceChildren(el("p", {}, t("me.status", { status: t(`status.${cur.status}`), shares: cur.shares, capital: eth(cur.capital) })));
+    const lines = [el("p", {}, t("me.status", { status: t(`status.${cur.status}`), shares: cur.shares, capital: eth(cur.capital) }))];
+    if (cur.status === "moved" && me.moved_to) lines.push(el("p", {}, t("me.moved", { account: me.moved_to })));
+    if (cur.status === "active" && cur.votes_from) lines.push(el("p", { id: "me-seniority" }, t("me.votes_from", { block: cur.votes_from })));
+    else if (cur.status === "active" && cur.seniority_until !== null) lines.push(el("p", { id: "me-seniority" }, t("me.seniority_until", { block: cur.seniority_until })));
+    if (cur.can_enfranchise) {
+      lines.push(el("button", { type: "button", id: "enfranchise", onclick: () => guarded(async () => {
+        await sendTx(await api("/api/tx/enfranchise", { accounts: [state.account] }));
+      }) }, t("me.enfranchise")));
+    }
+    if (me.person && me.person.previous_accounts.length && cur.status !== "moved") {
+      lines.push(el("p", {}, t("me.previous", { accounts: me.person.previous_accounts.join(", ") })));
+    }
+    $("move-form").hidden = !["active", "suspended"].includes(cur.status);
+    $("me").replaceChildren(...lines);
   } catch (_) {
     $("me").replaceChildren(el("p", {}, t("me.none")));
   }
@@ -185,6 +241,11 @@ async function renderProposals() {
       el("h3", {}, p.title || p.proposal_id.slice(0, 12)),
       el("p", {}, t("proposal.state", { state: t(`state.${p.state}`) })),
       el("p", {}, t("proposal.tally", { for: p.votes.for, against: p.votes.against, abstain: p.votes.abstain, quorum: p.quorum })));
+    if (p.surge && p.surge.warning) {
+      card.append(el("p", { class: "banner", "data-surge": "true" }, t("proposal.surge", {
+        growth: percent(p.surge.growth), window: p.surge.window_blocks, before: p.surge.voters_before, after: p.surge.voters_at_snapshot,
+      })));
+    }
     if (p.state === "Active") card.append(voteControls(p));
     const more = lifecycleControls(p);
     if (more) card.append(more);
@@ -239,7 +300,9 @@ async function renderStatutes() {
 // ------------------------------------------------------------------ views
 async function render() {
   await guarded(async () => {
-    if (state.view === "member") await Promise.all([renderSummary(), renderMe(), renderProposals(), renderRewards()]);
+    if (state.view === "member") {
+      await Promise.all([renderSummary(), renderMe(), renderApplications(), renderCommittee(), renderProposals(), renderRewards()]);
+    }
     if (state.view === "auditor") await renderAuditor();
     if (state.view === "statutes") await renderStatutes();
   });
@@ -256,6 +319,9 @@ function wireForms() {
   $("join-form").addEventListener("submit", (e) => { e.preventDefault(); guarded(async () => {
     await sendTx(await api("/api/tx/join", { shares: Number($("join-shares").value) }));
     await render();
+  }); });
+  $("move-form").addEventListener("submit", (e) => { e.preventDefault(); guarded(async () => {
+    await sendTx(await api("/api/tx/move", { new_account: $("move-account").value.trim() }));
   }); });
   $("points-form").addEventListener("submit", (e) => { e.preventDefault(); guarded(async () => {
     const rows = $("points-lines").value.split("\n").map((l) => l.split(",").map((x) => x.trim())).filter((r) => r[0]);

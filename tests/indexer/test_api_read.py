@@ -154,6 +154,7 @@ def test_answers_follow_the_index_when_it_moves(history, engine, db_url):
     from brownie import chain
 
     from tests.conftest import PRICE, Gov, new_account
+    from tests.indexer.conftest import admit
 
     make_indexer(history, engine).sync()
     app = create_app(Settings(database_url=db_url, deployment_file=history.deployment_file))
@@ -162,6 +163,7 @@ def test_answers_follow_the_index_when_it_moves(history, engine, db_url):
         listed = c.get("/api/proposals").json()
         newcomer = new_account(accounts[0])
         history.membership.join(2, {"from": newcomer, "value": 2 * PRICE})
+        admit(history, newcomer)
         chain.mine()
         gov = Gov(history)
         pid, _ = gov.propose(newcomer, [(history.membership, 0, b"")], "After the newcomer")

@@ -11,16 +11,15 @@ from fastapi.testclient import TestClient
 from api.main import create_app
 from dao.ballots import sign_typed_data
 from dao.config import Settings
-from tests.conftest import FOR, PRICE, Gov, new_account, sign_ballot
-from tests.indexer.conftest import make_indexer, rpc_url
+from tests.conftest import FOR, Gov, new_account, sign_ballot
+from tests.indexer.conftest import join_and_admit, make_indexer, rpc_url
 
 
 @pytest.fixture
 def setup(indexed_coop, engine, db_url, admin):
     coop = indexed_coop
     voters = [new_account(admin, 10**18) for _ in range(3)]
-    for v in voters:
-        coop.membership.join(1, {"from": v, "value": PRICE})
+    join_and_admit(coop, [(v, 1) for v in voters])
     chain.mine()
     relayer = new_account(admin, 10**18)
     gov = Gov(coop)

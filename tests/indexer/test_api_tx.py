@@ -7,7 +7,7 @@ from fastapi.testclient import TestClient
 from api.main import create_app
 from dao.config import Settings
 from tests.conftest import PRICE
-from tests.indexer.conftest import rpc_url
+from tests.indexer.conftest import admit, rpc_url
 
 
 @pytest.fixture
@@ -40,6 +40,7 @@ def test_join_propose_vote_and_claim_from_built_transactions(client, indexed_coo
         tx = client.post("/api/tx/join", json={"shares": 2}).json()
         assert int(tx["value"], 16) == 2 * PRICE and tx["to"] == coop.membership.address
         assert _send(tx, who).status == 1
+    admit(coop, bob)  # alice founded the co-op; bob's application is admitted by governance
     chain.mine()
     body = {
         "actions": [

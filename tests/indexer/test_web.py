@@ -8,17 +8,20 @@ import json
 import socket
 import threading
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
 import pytest
 import uvicorn
-from brownie import accounts, web3
+from brownie import accounts, chain, web3
 from playwright.sync_api import sync_playwright
 
 from api.main import create_app
 from dao.config import Settings
 from dao.db import make_engine, migrate
+from scripts.deploy import deploy_coop
+from tests.conftest import PRICE
 from tests.indexer.conftest import make_indexer, rpc_url
 
 CHROMIUM = "/usr/bin/chromium"
@@ -57,17 +60,23 @@ def _free_port() -> int:
 @pytest.fixture
 def site(history, tmp_path, admin):
     """The API and page on a free loopback port, over a SQLite index of the history."""
+    with _serve(history, tmp_path, admin) as served:
+        yield served
+
+
+@contextmanager
+def _serve(coop, tmp_path, admin):
     db_url = f"sqlite:///{tmp_path / 'web.db'}"
     migrate(db_url)
     engine = make_engine(db_url)
-    indexer = make_indexer(history, engine)
+    indexer = make_indexer(coop, engine)
     indexer.sync()
     relayer = accounts.add()
     admin.transfer(relayer, 10**18)
     app = create_app(
         Settings(
             database_url=db_url,
-            deployment_file=history.deployment_file,
+            deployment_file=coop.deployment_file,
             rpc_url=rpc_url(),
             relayer_key=relayer.private_key,
         )
@@ -78,9 +87,11 @@ def site(history, tmp_path, admin):
     thread.start()
     while not server.started:
         time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}", indexer
-    server.should_exit = True
-    thread.join(timeout=10)
+    try:
+        yield f"http://127.0.0.1:{port}", indexer
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
 
 
 @pytest.fixture
@@ -225,3 +236,60 @@ def test_member_signs_in_keeps_a_profile_and_erases_it(site, browser):
     page.get_by_role("button", name="Erase my data").click()
     page.wait_for_selector("text=Your personal data was erased.")
     assert page.locator("#profile-form").is_hidden()
+
+
+SENIORITY = 20  # blocks
+
+
+@pytest.fixture
+def surging(admin, alice, bob, carol, dave, tmp_path):
+    """Approval with a voting seniority: alice founded it, bob and carol were just admitted
+    (three admissions, the founder's included, for three members: a surge), dave's application
+    waits."""
+    coop = deploy_coop(admin, voting_seniority=SENIORITY, deployments_dir=tmp_path / "deployments")
+    coop.deployment_file = next((tmp_path / "deployments").glob("*.json"))
+    m = coop.membership
+    for shares, who in enumerate((alice, bob, carol, dave), start=1):
+        m.join(shares, {"from": who, "value": shares * PRICE})
+    timelock = accounts.at(coop.timelock.address, force=True)
+    admin.transfer(timelock, 10**18)
+    coop.admitted_at = m.admitMany(
+        [bob, carol], [b"\x01" * 32] * 2, {"from": timelock}
+    ).block_number
+    return coop
+
+
+def test_surge_banner_pending_applications_seniority_and_enfranchise(
+    surging, tmp_path, admin, browser, bob, dave
+):
+    with _serve(surging, tmp_path, admin) as (url, indexer):
+        page = _page(browser, bob.address)
+        page.goto(url)
+        banner = page.locator("#surge")
+        banner.wait_for(state="visible")
+        assert "3 admissions in the last 20 blocks" in banner.text_content()
+        assert "100% of the register" in banner.text_content()
+        item = page.locator(f'#applications li[data-application="{dave.address}"]')
+        item.wait_for()
+        assert "4 shares (0.04 ETH)" in item.text_content()
+        assert page.locator("#committee-seats li").count() == 3  # three vacant seats
+        page.get_by_role("button", name="Connect wallet").click()
+        admitted = surging.membership.member(bob)
+        page.wait_for_selector(f"text=In seniority until block {SENIORITY + surging.admitted_at}")
+        assert admitted[7] == 0 and page.locator("#enfranchise").count() == 0
+        assert page.get_by_label("Move my membership to another address").is_visible()
+        chain.mine(SENIORITY)
+        indexer.sync()
+        page.reload()
+        page.get_by_role("button", name="Connect wallet").click()
+        page.get_by_role("button", name="Enfranchise").click()
+        page.wait_for_selector("text=Transaction sent")
+        assert surging.membership.member(bob)[7] != 0  # bob votes from now on
+        indexer.sync()
+        page.reload()
+        page.wait_for_selector("#summary div")
+        assert page.locator("#surge").is_hidden()
+        page.get_by_role("button", name="Connect wallet").click()
+        page.wait_for_selector("text=You vote from block")
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SCREENSHOTS / "member-view-register-v2.png"), full_page=True)
