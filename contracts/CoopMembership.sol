@@ -61,8 +61,7 @@ contract CoopMembership is ICoopMembership, MembershipCard, ReentrancyGuardTrans
         G.setShareCap(_s, statutes.shareCap);
         G.setRedemptionNotice(_s, statutes.redemptionNotice, _MAX_NOTICE);
         G.setContestWindow(_s, statutes.contestWindow, _MAX_CONTEST_WINDOW);
-        G.setVotingSeniority(_s, statutes.votingSeniority);
-        G.setAdmissionPolicy(_s, statutes.policy);
+        G.setAdmission(_s, statutes.policy, statutes.votingSeniority);
     }
 
     // ================================================================ members

@@ -182,6 +182,20 @@ library MembershipGovernance {
         }
     }
 
+    /// @dev The constructor's: policy and seniority together, checked as a pair (set one after
+    /// the other, the first check would read the other's zero default, Open or 0).
+    function setAdmission(S.Layout storage s, ICoopMembership.AdmissionPolicy policy, uint32 seniority) public {
+        if (policy == ICoopMembership.AdmissionPolicy.Open && seniority == 0) {
+            revert ICoopMembership.MembershipOpenWithoutSeniority();
+        }
+        uint256 oldSeniority = s.settings.votingSeniority;
+        ICoopMembership.AdmissionPolicy oldPolicy = s.settings.policy;
+        s.settings.votingSeniority = seniority;
+        s.settings.policy = policy;
+        emit ICoopMembership.VotingSenioritySet(oldSeniority, seniority);
+        emit ICoopMembership.AdmissionPolicySet(oldPolicy, policy);
+    }
+
     /// @dev Used by the register's constructor and setters (kept here for the register's size).
     function setAdmissionPolicy(S.Layout storage s, ICoopMembership.AdmissionPolicy policy) public {
         if (policy == ICoopMembership.AdmissionPolicy.Open && s.settings.votingSeniority == 0) {
