@@ -108,9 +108,7 @@ def seated(ccoop, cmembers):
     return bob
 
 
-def test_a_seat_holder_admits_and_rejects_with_an_attestation_open_to_contest(
-    ccoop, seated, admin
-):
+def test_a_seat_holder_admits_and_rejects_with_an_attestation_open_to_contest(ccoop, seated, admin):
     m = ccoop.membership
     a, b, c = _applicants(ccoop, admin, 3)
     tx = ccoop.committee.admit([a, b], [attestation(a), attestation(b)], {"from": seated})

@@ -99,7 +99,9 @@ def test_governor_settings_change_only_by_proposal(coop, gov, members, alice):
     assert coop.governor.votingPeriod() == 77
 
 
-def test_signed_ballot_is_counted_and_pays_no_gas_for_the_voter(coop, gov, members, signer, admin, tl):
+def test_signed_ballot_is_counted_and_pays_no_gas_for_the_voter(
+    coop, gov, members, signer, admin, tl
+):
     admit(coop, tl, signer, 1)
     chain.mine()
     pid, _ = gov.propose(

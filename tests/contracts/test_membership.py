@@ -303,9 +303,7 @@ SENIORITY = 5
 
 @pytest.fixture(scope="module")
 def open_coop(admin):
-    return deploy_coop(
-        admin, admission="open", voting_seniority=SENIORITY, deployments_dir=None
-    )
+    return deploy_coop(admin, admission="open", voting_seniority=SENIORITY, deployments_dir=None)
 
 
 def test_open_admission_without_a_voting_seniority_cannot_be_deployed(admin):

@@ -7,7 +7,7 @@ import pytest
 from brownie import accounts, chain, web3
 
 from scripts.deploy import deploy_coop
-from tests.conftest import DAY, FOR, PRICE, Gov, admit, new_account, sign_ballot
+from tests.conftest import DAY, FOR, PRICE, admit, new_account, sign_ballot
 
 NONE, PENDING, ACTIVE, SUSPENDED, EXPELLED, MOVED = range(6)
 REASON = b"\x01" * 32
@@ -66,7 +66,9 @@ def test_voting_then_moving_then_voting_again_with_the_new_key_is_refused(
     coop, gov, members, admin
 ):
     bob = members[1]
-    pid, _ = gov.propose(members[0], [(coop.membership, 0, coop.membership.setShareCap.encode_input(5))])
+    pid, _ = gov.propose(
+        members[0], [(coop.membership, 0, coop.membership.setShareCap.encode_input(5))]
+    )
     gov.start_voting(pid)
     coop.governor.castVote(pid, FOR, {"from": bob})
     new = new_account(admin)
@@ -82,7 +84,9 @@ def test_a_signed_ballot_from_the_new_key_cannot_vote_twice_either(coop, gov, tl
     admin.transfer(old, E18)
     admit(coop, tl, old, 1)
     chain.mine()
-    pid, _ = gov.propose(members[0], [(coop.membership, 0, coop.membership.setShareCap.encode_input(5))])
+    pid, _ = gov.propose(
+        members[0], [(coop.membership, 0, coop.membership.setShareCap.encode_input(5))]
+    )
     gov.start_voting(pid)
     coop.governor.castVoteBySig(pid, FOR, old, sign_ballot(coop, old, pid, FOR), {"from": admin})
     coop.membership.moveMembership(new, {"from": old})
@@ -117,7 +121,9 @@ def test_a_lost_key_is_recovered_by_a_passed_proposal(coop, gov, members, admin)
     m = coop.membership
     alice, bob, carol, dave = members
     new = new_account(admin)
-    tx = gov.pass_(alice, [(m, 0, m.recoverMembership.encode_input(bob, new))], [alice, carol, dave])
+    tx = gov.pass_(
+        alice, [(m, 0, m.recoverMembership.encode_input(bob, new))], [alice, carol, dave]
+    )
     ev = tx.events["MembershipMoved"]
     assert ev["from"] == bob and ev["to"] == new and ev["by"] == coop.timelock
     assert ev["contestDeadline"] == 0
@@ -178,9 +184,7 @@ def test_a_committee_recovery_is_frozen_while_it_can_be_contested(ccoop, recover
     m.requestRedemption(1, {"from": new})
 
 
-def test_annulling_a_committee_recovery_moves_the_membership_back(
-    ccoop, ctl, recovered, carol
-):
+def test_annulling_a_committee_recovery_moves_the_membership_back(ccoop, ctl, recovered, carol):
     m = ccoop.membership
     lost, new, _ = recovered
     m.contest(new, {"from": carol})

@@ -93,9 +93,7 @@ def test_fresh_addresses_stay_applicants_who_can_neither_propose_nor_vote(
 def test_under_open_admission_the_surge_waits_out_its_seniority_and_is_visible_meanwhile(
     admin, alice, bob, carol, dave, attacker
 ):
-    coop = _demo_coop(
-        admin, alice, bob, carol, dave, admission="open", voting_seniority=SENIORITY
-    )
+    coop = _demo_coop(admin, alice, bob, carol, dave, admission="open", voting_seniority=SENIORITY)
     m, g = coop.membership, coop.governor
     outsider, sybils = attacker
     admitted = [m.join(1, {"from": s, "value": PRICE}).block_number for s in sybils]
