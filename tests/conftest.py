@@ -80,17 +80,35 @@ def coop(admin, treasurer, tmp_path_factory):
 @pytest.fixture(scope="module")
 def tl(coop):
     """The timelock, impersonated (and funded), for unit tests of governance-only functions;
-    the real path through proposals is tested in test_lifecycle and test_governor."""
+    the real path through proposals is tested in test_lifecycle, test_governor and
+    test_admission."""
     acct = accounts.at(coop.timelock.address, force=True)
     accounts[0].transfer(acct, 100 * 10**18)
     return acct
 
 
+def attestation(account) -> bytes:
+    """A stand-in for the hash of what was checked about an applicant (no personal data)."""
+    return bytes(web3.keccak(text=f"checked {account}"))
+
+
+def admit(coop, tl, account, shares):
+    """`account` applies with `shares` shares and the (impersonated) timelock admits it: a
+    member from this block, and a voter too unless the co-op has a voting seniority."""
+    price = coop.membership.sharePrice()
+    coop.membership.join(shares, {"from": account, "value": shares * price})
+    return coop.membership.admit(account, attestation(account), {"from": tl})
+
+
 @pytest.fixture(scope="module")
-def members(coop, alice, bob, carol, dave):
-    """Four members holding 1, 2, 3 and 4 shares, able to vote from the next block."""
-    for i, m in enumerate([alice, bob, carol, dave], start=1):
+def members(coop, tl, alice, bob, carol, dave):
+    """Four members holding 1, 2, 3 and 4 shares, able to vote from the next block: the founder
+    (alice) is admitted as she joins, the others apply and are admitted in one decision."""
+    coop.membership.join(1, {"from": alice, "value": PRICE})
+    applicants = [bob, carol, dave]
+    for i, m in enumerate(applicants, start=2):
         coop.membership.join(i, {"from": m, "value": i * PRICE})
+    coop.membership.admitMany(applicants, [attestation(a) for a in applicants], {"from": tl})
     chain.mine()
     return [alice, bob, carol, dave]
 

@@ -194,13 +194,16 @@ def test_a_reentrant_token_cannot_buy_shares_in_the_middle_of_a_join(token_coop,
     _liabilities_covered(token, m)
 
 
-def test_a_reentrant_token_cannot_withdraw_a_refund_twice(token_coop, attacker, admin, alice):
+def test_a_reentrant_token_cannot_withdraw_a_refund_twice(
+    token_coop, attacker, admin, alice, token_tl
+):
     token, coop = token_coop
     m = coop.membership
     token.mint(alice, 5 * PRICE, {"from": admin})
     token.approve(m, 5 * PRICE, {"from": alice})
     m.join(5, {"from": alice})
     attacker.act(m, m.join.encode_input(3), {"from": admin})
+    m.admit(attacker, REASON, {"from": token_tl})
     attacker.act(m, m.leave.encode_input(), {"from": admin})
     chain.sleep(m.redemptionNotice() + 1)
     token.setHooked(attacker, {"from": admin})
@@ -293,6 +296,7 @@ def test_a_token_that_starts_charging_a_fee_is_refused_on_the_way_in_and_keeps_t
         token.approve(m, 5 * PRICE, {"from": who})
     m.join(2, {"from": alice})
     m.join(3, {"from": bob})
+    m.admit(bob, REASON, {"from": token_tl})
     token.setFee(100, {"from": admin})  # 1% from now on
     with brownie.reverts(revert_pattern=r"MembershipTransferShortfall: .*"):
         m.buyShares(1, {"from": alice})

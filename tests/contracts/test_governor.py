@@ -3,7 +3,7 @@
 import brownie
 from brownie import chain, web3
 
-from tests.conftest import ABSTAIN, AGAINST, FOR, PRICE, new_account, sign_ballot
+from tests.conftest import ABSTAIN, AGAINST, FOR, PRICE, admit, new_account, sign_ballot
 
 PENDING, ACTIVE, DEFEATED, SUCCEEDED, QUEUED, EXECUTED = 0, 1, 3, 4, 5, 7
 
@@ -56,8 +56,10 @@ def test_without_quorum_a_proposal_is_defeated(admin, treasurer, alice, bob, car
     from tests.conftest import Gov
 
     c = deploy_coop(admin, quorum_percent=60, deployments_dir=None)
-    for m in (alice, bob, carol, dave):
-        c.membership.join(1, {"from": m, "value": PRICE})
+    c.membership.join(1, {"from": alice, "value": PRICE})
+    timelock = brownie.accounts.at(c.timelock.address, force=True)
+    for m in (bob, carol, dave):
+        admit(c, timelock, m, 1)
     chain.mine()
     g = Gov(c)
     pid, _ = g.propose(alice, [(c.membership, 0, c.membership.setShareCap.encode_input(5))])
@@ -97,8 +99,10 @@ def test_governor_settings_change_only_by_proposal(coop, gov, members, alice):
     assert coop.governor.votingPeriod() == 77
 
 
-def test_signed_ballot_is_counted_and_pays_no_gas_for_the_voter(coop, gov, members, signer, admin):
-    coop.membership.join(1, {"from": signer, "value": PRICE})
+def test_signed_ballot_is_counted_and_pays_no_gas_for_the_voter(
+    coop, gov, members, signer, admin, tl
+):
+    admit(coop, tl, signer, 1)
     chain.mine()
     pid, _ = gov.propose(
         members[0], [(coop.membership, 0, coop.membership.setShareCap.encode_input(5))]
@@ -113,8 +117,8 @@ def test_signed_ballot_is_counted_and_pays_no_gas_for_the_voter(coop, gov, membe
     assert signer.balance() == balance
 
 
-def test_replayed_signed_ballot_reverts(coop, gov, members, signer, admin):
-    coop.membership.join(1, {"from": signer, "value": PRICE})
+def test_replayed_signed_ballot_reverts(coop, gov, members, signer, admin, tl):
+    admit(coop, tl, signer, 1)
     chain.mine()
     pid, _ = gov.propose(
         members[0], [(coop.membership, 0, coop.membership.setShareCap.encode_input(5))]
@@ -133,8 +137,8 @@ def test_replayed_signed_ballot_reverts(coop, gov, members, signer, admin):
         coop.governor.castVoteBySig(pid2, FOR, signer, sig, {"from": admin})
 
 
-def test_wrong_chain_signed_ballot_reverts(coop, gov, members, signer, admin):
-    coop.membership.join(1, {"from": signer, "value": PRICE})
+def test_wrong_chain_signed_ballot_reverts(coop, gov, members, signer, admin, tl):
+    admit(coop, tl, signer, 1)
     chain.mine()
     pid, _ = gov.propose(
         members[0], [(coop.membership, 0, coop.membership.setShareCap.encode_input(5))]
@@ -146,8 +150,8 @@ def test_wrong_chain_signed_ballot_reverts(coop, gov, members, signer, admin):
     assert not coop.governor.hasVoted(pid, signer)
 
 
-def test_ballot_signed_for_another_choice_reverts(coop, gov, members, signer, admin):
-    coop.membership.join(1, {"from": signer, "value": PRICE})
+def test_ballot_signed_for_another_choice_reverts(coop, gov, members, signer, admin, tl):
+    admit(coop, tl, signer, 1)
     chain.mine()
     pid, _ = gov.propose(
         members[0], [(coop.membership, 0, coop.membership.setShareCap.encode_input(5))]
@@ -169,11 +173,10 @@ def test_double_voting_reverts(coop, gov, members):
         coop.governor.castVoteWithReason(pid, FOR, "again", {"from": alice})
 
 
-def test_receipts_of_members_far_apart_do_not_collide(coop, gov, members, admin):
-    # member indexes 5..300 span two bitmap words
+def test_receipts_of_members_far_apart_do_not_collide(coop, gov, members, admin, tl):
     voters = [new_account(admin, 10**17) for _ in range(4)]
     for v in voters:
-        coop.membership.join(1, {"from": v, "value": PRICE})
+        admit(coop, tl, v, 1)
     chain.mine()
     pid, _ = gov.propose(
         members[0], [(coop.membership, 0, coop.membership.setShareCap.encode_input(5))]

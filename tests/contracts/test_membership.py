@@ -5,9 +5,10 @@ import pytest
 from brownie import chain, web3
 
 from scripts.deploy import deploy_coop
-from tests.conftest import PRICE
+from tests.conftest import PRICE, admit
 
-ACTIVE, NONE, PENDING, SUSPENDED, EXPELLED = 2, 0, 1, 3, 4
+NONE, PENDING, ACTIVE, SUSPENDED, EXPELLED, MOVED = range(6)
+OPEN, APPROVAL, COMMITTEE = range(3)
 
 
 def test_member_joins_by_paying_shares_times_price(coop, alice):
@@ -89,9 +90,9 @@ def test_redeeming_every_share_requires_leaving(coop, alice):
         coop.membership.requestRedemption(2, {"from": alice})
 
 
-def test_leaving_ends_membership_and_refunds_all_capital(coop, alice, bob):
+def test_leaving_ends_membership_and_refunds_all_capital(coop, tl, alice, bob):
     coop.membership.join(2, {"from": alice, "value": 2 * PRICE})
-    coop.membership.join(1, {"from": bob, "value": PRICE})
+    admit(coop, tl, bob, 1)
     tx = coop.membership.leave({"from": alice})
     assert tx.events["MemberLeft"]["amount"] == 2 * PRICE
     assert tx.events["DelegateVotesChanged"]["newVotes"] == 0
@@ -107,20 +108,20 @@ def test_leaving_ends_membership_and_refunds_all_capital(coop, alice, bob):
     assert coop.membership.balance() == PRICE
 
 
-def test_a_member_who_left_may_join_again_with_the_same_index(coop, alice, bob):
+def test_a_member_who_left_may_apply_again_and_keeps_the_same_index(coop, tl, alice, bob):
     coop.membership.join(1, {"from": alice, "value": PRICE})
-    coop.membership.join(1, {"from": bob, "value": PRICE})
+    admit(coop, tl, bob, 1)
     coop.membership.leave({"from": alice})
-    coop.membership.join(2, {"from": alice, "value": 2 * PRICE})
+    admit(coop, tl, alice, 2)  # no second founder: she applies and is admitted like anyone
     assert coop.membership.member(alice)["index"] == 1
     assert coop.membership.getVotes(alice) == 1
 
 
-def test_voting_power_is_checkpointed_by_block(coop, alice, bob):
+def test_voting_power_is_checkpointed_by_block(coop, tl, alice, bob):
     coop.membership.join(1, {"from": alice, "value": PRICE})
     b1 = chain.height
     chain.mine(2)
-    coop.membership.join(1, {"from": bob, "value": PRICE})
+    admit(coop, tl, bob, 1)
     b2 = chain.height
     chain.mine(2)
     coop.membership.leave({"from": alice})
@@ -145,11 +146,11 @@ def test_past_lookups_in_the_future_revert(coop, alice):
         coop.membership.getPastTotalSupply(chain.height + 5)
 
 
-def test_many_checkpoints_are_searched_correctly(coop, alice, bob):
+def test_many_checkpoints_are_searched_correctly(coop, tl, alice, bob):
     coop.membership.join(1, {"from": bob, "value": PRICE})
     history = []
     for _ in range(6):
-        coop.membership.join(1, {"from": alice, "value": PRICE})
+        admit(coop, tl, alice, 1)
         history.append((chain.height, 1))
         chain.mine()
         coop.membership.leave({"from": alice})
@@ -179,8 +180,8 @@ def test_a_share_transfer_is_impossible(coop, alice, bob):
     coop.membership.join(2, {"from": alice, "value": 2 * PRICE})
     with brownie.reverts(revert_pattern=r"MembershipSharesNotTransferable.*"):
         coop.membership.transfer(bob, 1, {"from": alice})
-    with brownie.reverts(revert_pattern=r"MembershipSharesNotTransferable.*"):
-        coop.membership.transferFrom(alice, bob, 1, {"from": bob})
+    with brownie.reverts(revert_pattern=r"MembershipCardSoulbound.*"):  # the card's, token 1
+        coop.membership.transferFrom(alice, bob, 1, {"from": alice})
     assert coop.membership.member(alice)["shares"] == 2
     assert coop.membership.member(bob)["status"] == NONE
 
@@ -221,8 +222,12 @@ def test_governance_admits_or_rejects_applicants(approval_coop, alice, bob, caro
     m.join(1, {"from": alice, "value": PRICE})
     m.join(2, {"from": bob, "value": 2 * PRICE})
     m.join(1, {"from": carol, "value": PRICE})
-    tx = m.admit(bob, {"from": tl, "gas_price": 0})
+    attestation = web3.keccak(text="identity and residence checked")
+    tx = m.admit(bob, attestation, {"from": tl, "gas_price": 0})
     assert tx.events["MemberJoined"]["shares"] == 2
+    assert bytes(tx.events["MemberAdmitted"]["attestation"]) == bytes(attestation)
+    assert tx.events["MemberAdmitted"]["by"] == tl
+    assert tx.events["MemberAdmitted"]["contestDeadline"] == 0
     assert m.getVotes(bob) == 1 and m.member(bob)["capital"] == 2 * PRICE
     reason = web3.keccak(text="incomplete application")
     tx = m.reject(carol, reason, {"from": tl, "gas_price": 0})
@@ -230,7 +235,7 @@ def test_governance_admits_or_rejects_applicants(approval_coop, alice, bob, caro
     assert m.member(carol)["status"] == NONE
     assert m.refund(carol)[0] == PRICE
     with brownie.reverts(revert_pattern=r"MembershipNotPending: .*"):
-        m.admit(carol, {"from": tl, "gas_price": 0})
+        m.admit(carol, attestation, {"from": tl, "gas_price": 0})
 
 
 def test_erc20_share_currency(admin, alice):
@@ -289,3 +294,56 @@ def test_only_the_very_first_member_skips_approval(approval_coop, alice, bob):
     m.leave({"from": alice})  # the co-op has no active member left
     m.join(1, {"from": bob, "value": PRICE})
     assert m.member(bob)["status"] == PENDING  # still needs a vote: no second founder
+
+
+# ---------------------------------------------------------------- open policy, with seniority
+
+SENIORITY = 5
+
+
+@pytest.fixture(scope="module")
+def open_coop(admin):
+    return deploy_coop(admin, admission="open", voting_seniority=SENIORITY, deployments_dir=None)
+
+
+def test_open_admission_without_a_voting_seniority_cannot_be_deployed(admin):
+    with brownie.reverts(revert_pattern=r"MembershipOpenWithoutSeniority.*"):
+        deploy_coop(admin, admission="open", voting_seniority=0, deployments_dir=None)
+
+
+def test_open_admission_admits_at_once_but_votes_only_after_the_seniority(open_coop, alice, bob):
+    m = open_coop.membership
+    m.join(1, {"from": alice, "value": PRICE})  # the founder votes at once
+    tx = m.join(2, {"from": bob, "value": 2 * PRICE})
+    admitted = tx.block_number
+    assert "MemberApplied" not in tx.events and tx.events["MemberJoined"]["shares"] == 2
+    assert m.member(bob)["status"] == ACTIVE and m.member(bob)["votesFrom"] == 0
+    assert m.getVotes(bob) == 0 and m.getVotes(alice) == 1
+    assert m.memberCount() == 2 and m.voterCount() == 1
+    assert not m.canEnfranchise(bob)
+    chain.mine(admitted + SENIORITY - chain.height - 2)
+    tx = m.enfranchise([bob, alice], {"from": alice})
+    assert tx.block_number == admitted + SENIORITY - 1 and tx.return_value == 0  # a block short
+    assert "DelegateVotesChanged" not in tx.events and m.getVotes(bob) == 0
+    chain.mine()
+    assert m.canEnfranchise(bob)
+    tx = m.enfranchise([bob, alice], {"from": alice})  # alice already votes: skipped
+    assert tx.return_value == 1
+    assert tx.events["DelegateVotesChanged"]["delegate"] == bob
+    assert m.member(bob)["votesFrom"] == tx.block_number
+    chain.mine()
+    assert m.getPastVotes(bob, tx.block_number - 1) == 0
+    assert m.getPastVotes(bob, tx.block_number) == 1
+    assert m.getPastTotalSupply(tx.block_number - 1) == 1
+    assert m.getPastTotalSupply(tx.block_number) == 2 == m.voterCount()
+
+
+def test_open_policy_and_a_zero_seniority_exclude_each_other(open_coop, coop, tl):
+    open_tl = brownie.accounts.at(open_coop.timelock.address, force=True)
+    with brownie.reverts(revert_pattern=r"MembershipOpenWithoutSeniority.*"):
+        open_coop.membership.setVotingSeniority(0, {"from": open_tl})
+    with brownie.reverts(revert_pattern=r"MembershipOpenWithoutSeniority.*"):
+        coop.membership.setAdmissionPolicy(OPEN, {"from": tl})  # seniority 0
+    coop.membership.setVotingSeniority(3, {"from": tl})
+    tx = coop.membership.setAdmissionPolicy(OPEN, {"from": tl})
+    assert tx.events["AdmissionPolicySet"]["newPolicy"] == OPEN
