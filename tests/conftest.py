@@ -62,6 +62,13 @@ def signer(admin):
     return acct
 
 
+def block_time() -> int:
+    """The timestamp of a block mined now, close to the next transaction's block.timestamp (Brownie's
+    chain.time() can drift from the node's clock across the snapshot reverts between tests)."""
+    chain.mine()
+    return web3.eth.get_block("latest").timestamp
+
+
 def new_account(funder, amount=10**19):
     acct = accounts.add()
     funder.transfer(acct, amount)

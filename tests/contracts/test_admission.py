@@ -6,7 +6,7 @@ import pytest
 from brownie import accounts, chain, web3
 
 from scripts.deploy import deploy_coop
-from tests.conftest import DAY, PRICE, Gov, admit, attestation, new_account
+from tests.conftest import DAY, PRICE, Gov, admit, attestation, block_time, new_account
 
 NONE, PENDING, ACTIVE, SUSPENDED, EXPELLED, MOVED = range(6)
 YEAR = 365 * DAY
@@ -101,7 +101,7 @@ def seated(ccoop, cmembers):
     """Bob holds seat 0 for a year, appointed by a passed proposal."""
     bob = cmembers[1]
     c = ccoop.committee
-    term_end = chain.time() + YEAR
+    term_end = block_time() + YEAR
     tx = Gov(ccoop).pass_(cmembers[0], [(c, 0, c.appoint.encode_input(0, bob, term_end))], cmembers)
     assert tx.events["SeatFilled"]["holder"] == bob
     assert c.seat(0)["termEnd"] == term_end and c.inForce(bob)
@@ -135,11 +135,11 @@ def test_a_seat_past_its_term_end_has_no_power(ccoop, seated, admin):
 
 
 def test_a_term_beyond_the_maximum_is_refused(ccoop, ctl, cmembers):
-    latest = chain.time() + ccoop.committee.maxTerm()
+    latest = block_time() + ccoop.committee.maxTerm()
     with brownie.reverts(revert_pattern=r"CommitteeInvalidTerm: .*"):
         ccoop.committee.appoint(0, cmembers[2], latest + DAY, {"from": ctl})
     with brownie.reverts(revert_pattern=r"CommitteeInvalidTerm: .*"):  # nor one already over
-        ccoop.committee.appoint(0, cmembers[2], chain.time() - 1, {"from": ctl})
+        ccoop.committee.appoint(0, cmembers[2], block_time() - 1, {"from": ctl})
 
 
 def test_a_maximum_term_above_six_years_is_refused(ccoop, ctl, admin):
@@ -154,7 +154,7 @@ def test_a_maximum_term_above_six_years_is_refused(ccoop, ctl, admin):
 
 def test_a_holder_who_is_no_longer_an_active_member_cannot_act(ccoop, ctl, seated, admin):
     a = _applicants(ccoop, admin, 1)[0]
-    ccoop.membership.suspend(seated, chain.time() + 10 * DAY, REASON, {"from": ctl})
+    ccoop.membership.suspend(seated, block_time() + 10 * DAY, REASON, {"from": ctl})
     assert not ccoop.committee.inForce(seated)
     with brownie.reverts(revert_pattern=r"CommitteeHolderNotMember: .*"):
         ccoop.committee.admit([a], [attestation(a)], {"from": seated})
@@ -162,7 +162,7 @@ def test_a_holder_who_is_no_longer_an_active_member_cannot_act(ccoop, ctl, seate
 
 def test_a_committee_acts_only_under_the_committee_policy(coop, tl, members, admin):
     bob = members[1]
-    coop.committee.appoint(0, bob, chain.time() + YEAR, {"from": tl})
+    coop.committee.appoint(0, bob, block_time() + YEAR, {"from": tl})
     assert coop.committee.inForce(bob)
     a = _applicants(coop, admin, 1)[0]
     with brownie.reverts(revert_pattern=r"MembershipCommitteeInactive: .*"):

@@ -4,7 +4,7 @@ import brownie
 import pytest
 from brownie import ReentrantClaimer, chain, web3
 
-from tests.conftest import DAY, FOR, PRICE, admit, attestation, sign_ballot
+from tests.conftest import DAY, FOR, PRICE, admit, attestation, block_time, sign_ballot
 
 E18 = 10**18
 ZERO = "0x" + "00" * 20
@@ -340,7 +340,7 @@ def test_governance_itself_passes_the_permission_checks(coop, tl, members, outsi
     coop.rewards.setTreasurer(outsider, True, {"from": tl})
     m.join(1, {"from": outsider, "value": PRICE})
     m.admitMany([outsider], [b"\x01" * 32], {"from": tl})
-    c.appoint(0, members[1], chain.time() + 30 * DAY, {"from": tl})
+    c.appoint(0, members[1], block_time() + 30 * DAY, {"from": tl})
     c.setSeatCount(5, {"from": tl})
     c.setMaxTerm(365 * DAY, {"from": tl})
     assert m.shareCap() == 50 and m.votingSeniority() == 9 and m.contestWindow() == DAY

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import brownie
 import pytest
-from brownie import chain, web3
+from brownie import web3
 
-from tests.conftest import PRICE, admit, new_account
+from tests.conftest import PRICE, admit, block_time, new_account
 
 ROOT = Path(__file__).resolve().parents[2]
 ZERO = "0x" + "00" * 20
@@ -85,7 +85,7 @@ def test_a_wallet_reads_the_card_of_a_member(coop, members, outsider):
 
 def test_the_card_shows_a_suspension_and_a_vote_still_to_come(coop, tl, members, admin):
     m = coop.membership
-    m.suspend(members[2], chain.time() + 86400, b"\x00" * 32, {"from": tl})
+    m.suspend(members[2], block_time() + 86400, b"\x00" * 32, {"from": tl})
     assert _metadata(m, 3)["attributes"]["Status"] == "Suspended"
     m.setVotingSeniority(50, {"from": tl})
     newcomer = new_account(admin)

@@ -7,7 +7,7 @@ import pytest
 from brownie import accounts, chain, web3
 
 from scripts.deploy import deploy_coop
-from tests.conftest import DAY, FOR, PRICE, admit, new_account, sign_ballot
+from tests.conftest import DAY, FOR, PRICE, admit, block_time, new_account, sign_ballot
 
 NONE, PENDING, ACTIVE, SUSPENDED, EXPELLED, MOVED = range(6)
 REASON = b"\x01" * 32
@@ -155,7 +155,7 @@ def recovered(ccoop, ctl, alice, bob, carol):
     m.join(1, {"from": alice, "value": PRICE})
     admit(ccoop, ctl, bob, 3)
     admit(ccoop, ctl, carol, 1)
-    ccoop.committee.appoint(0, carol, chain.time() + 365 * DAY, {"from": ctl})
+    ccoop.committee.appoint(0, carol, block_time() + 365 * DAY, {"from": ctl})
     m.requestRedemption(1, {"from": bob})  # no notice in this co-op: withdrawable at once
     new = new_account(alice)
     tx = ccoop.committee.recover(bob, new, {"from": carol})
@@ -243,7 +243,7 @@ def test_past_votes_add_up_to_the_past_total_supply_across_moves(coop, tl, membe
     m.moveMembership(keys[0], {"from": bob})
     chain.mine()
     m.moveMembership(keys[1], {"from": keys[0]})
-    m.suspend(carol, chain.time() + 10 * DAY, REASON, {"from": tl})
+    m.suspend(carol, block_time() + 10 * DAY, REASON, {"from": tl})
     chain.mine(2)
     m.moveMembership(keys[2], {"from": carol})  # a suspended member may move too
     m.reinstate(keys[2], {"from": tl})
