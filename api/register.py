@@ -16,11 +16,9 @@ Definitions (the API's docstrings repeat them):
 
 from __future__ import annotations
 
-from bisect import bisect_right
-from dataclasses import dataclass
 from typing import Any
 
-from sqlmodel import Session, col, func, select
+from sqlmodel import Session, col, select
 
 from dao import queries
 from dao import tables as t
@@ -55,66 +53,9 @@ def block_time(session: Session, block: int) -> int | None:
     return None if row is None else row.timestamp
 
 
-@dataclass(frozen=True)
-class Timeline:
-    """A count after each block in which it changed (voters as a function of the block)."""
-
-    blocks: list[int]
-    counts: list[int]
-
-    def at(self, block: int) -> int:
-        i = bisect_right(self.blocks, block)
-        return self.counts[i - 1] if i else 0
-
-
-def _is_voter(status: str, votes_from: int) -> bool:
-    return status == "active" and votes_from > 0
-
-
-def _voters(session: Session, block: int) -> Timeline:
-    voters: set[str] = set()
-    blocks: list[int] = []
-    counts: list[int] = []
-    rows = session.exec(
-        select(
-            t.MemberState.account,
-            t.MemberState.status,
-            t.MemberState.votes_from,
-            t.MemberState.block_number,
-        )
-        .where(t.MemberState.block_number <= block)
-        .order_by(col(t.MemberState.block_number), col(t.MemberState.log_index))
-    )
-    for account, status, votes_from, number in rows:
-        if _is_voter(status, votes_from):
-            voters.add(account)
-        else:
-            voters.discard(account)
-        if blocks and blocks[-1] == number:
-            counts[-1] = len(voters)
-        else:
-            blocks.append(number)
-            counts.append(len(voters))
-    return Timeline(blocks, counts)
-
-
-def voters(session: Session, block: int) -> Timeline:
-    """Voters as a function of the block, up to `block` (kept per index state at the cursor)."""
-    return queries._memoized(session, "voters", block, lambda b: _voters(session, b))
-
-
-def admissions_between(session: Session, after: int, upto: int) -> int:
-    """Admissions (MemberJoined: by the policy, governance, the committee, or a rejoin) in the
-    blocks (after, upto]."""
-    return session.exec(
-        select(func.count())
-        .select_from(t.MemberState)
-        .where(
-            t.MemberState.event == "MemberJoined",
-            t.MemberState.block_number > after,
-            t.MemberState.block_number <= upto,
-        )
-    ).one()
+# The voters timeline and the admission counts are the index's own (dao/queries.py).
+voters = queries.voters
+admissions_between = queries.admissions_between
 
 
 def summary_surge(

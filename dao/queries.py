@@ -438,7 +438,9 @@ def admissions_since(session: Session, block: int) -> int:
     )
 
 
-def _admissions_between(session: Session, after: int, upto: int) -> int:
+def admissions_between(session: Session, after: int, upto: int) -> int:
+    """Admissions (MemberJoined: by the policy, a vote, the committee, or a rejoin) in the
+    blocks (after, upto]."""
     return int(
         session.exec(
             select(func.count())
@@ -484,7 +486,7 @@ def surge(session: Session, *, snapshot_block: int, seniority: int, threshold: f
     `flagged` when either value exceeds `threshold` (e.g. 0.25 = 25 %)."""
     window = max(1, seniority)
     before = max(0, snapshot_block - window)
-    admissions = _admissions_between(session, before, snapshot_block)
+    admissions = admissions_between(session, before, snapshot_block)
     members = active_members(session, snapshot_block).at(snapshot_block)
     electorate = voters(session, snapshot_block)
     v_at, v_before = electorate.at(snapshot_block), electorate.at(before)
