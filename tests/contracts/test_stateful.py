@@ -1,5 +1,5 @@
 """Stateful tests: random sequences of member, treasurer and governance actions on a deployed
-co-op, checked step by step against the pure-Python reference model in ``dao.model``.
+co-op, checked step by step against the pure-Python reference model in ``tests/model.py``.
 
 Every rule first tries its operation on a copy of the model at the next block's (estimated) time.
 If the model says the call reverts, the contract must revert with the same custom error and
@@ -42,17 +42,20 @@ from brownie.exceptions import TransactionError, VirtualMachineError
 from brownie.network.transaction import TransactionReceipt
 from hypothesis import HealthCheck
 from hypothesis import strategies as st
+from web3 import Web3
 
-from dao.model import (
+from scripts.deploy import deploy_coop
+from tests.conftest import new_account, sign_ballot
+from tests.model import (
     MAX_CLAIM_WINDOW,
+    MAX_CONTEST_WINDOW,
     MAX_NOTICE,
     ZERO_ADDRESS,
+    AdmissionPolicy,
     CoopModel,
     ModelRevert,
     Status,
 )
-from scripts.deploy import deploy_coop
-from tests.conftest import new_account, sign_ballot
 
 DAY = 24 * 3600
 HOUR = 3600
@@ -62,7 +65,13 @@ PRICE = 10**16 + 3
 SHARE_CAP = 12
 NOTICE = 30 * DAY
 REASON = "0x" + "ab" * 32
+ATTESTATION = "0x" + "cd" * 32
 N_MEMBERS = 6
+N_SPARES = 6  # fresh accounts per run, for moves and recoveries to go to
+CONTEST_WINDOW = 3 * DAY  # whole days, like every other deadline (see the module docstring)
+YEAR = 365 * DAY
+ANNULLED = "0x" + Web3.keccak(text="admission annulled").hex().removeprefix("0x")
+COMMITTEE = "(committee)"  # stands for a committee act among the senders of a step
 
 SLEEP_OFFSET = HOUR // 2  # added to every sleep of whole days: see the module docstring
 # The CI run: 20 examples of up to 30 steps, in about three minutes on a 2-core machine. A run
@@ -83,7 +92,17 @@ SETTINGS_CHANGED = [
     "shareCap",
     "admissionPolicy",
     "redemptionNotice",
+    "votingSeniority",
+    "contestWindow",
     "periodBudget",
+]
+# (admission policy, voting seniority in blocks) of a run, set up through the timelock
+CONFIGS = [
+    (AdmissionPolicy.APPROVAL, 0),
+    (AdmissionPolicy.APPROVAL, 2),
+    (AdmissionPolicy.COMMITTEE, 0),
+    (AdmissionPolicy.COMMITTEE, 2),
+    (AdmissionPolicy.OPEN, 2),
 ]
 # What a proposal may do (one or two of these, executed by the timelock in order).
 ACTION_KINDS = [
@@ -98,6 +117,11 @@ ACTION_KINDS = [
 ]
 GOV_FUNCTIONS = [
     "admit",
+    "admitMany",
+    "recoverMembership",
+    "annul",
+    "setVotingSeniority",
+    "appoint",
     "suspend",
     "expel",
     "setSharePrice",
@@ -136,7 +160,7 @@ class ProposalRecord:
     proposal: tuple[list[str], list[int], list[str], bytes]  # targets, values, calldatas, hash
     snapshot: int
     deadline: int
-    votes: dict[str, int] = field(default_factory=dict)  # voter -> support
+    votes: dict[int, int] = field(default_factory=dict)  # member index -> support
     eta: int = 0  # timelock eta (seconds), once queued
     queued_at: int = 0
     executed_at: int = 0
@@ -157,10 +181,8 @@ class GovernorModel:
 
     @staticmethod
     def weight(m: CoopModel, account: str, timepoint: int) -> int:
-        """CoopMembership.voteWeight: active now, and active at `timepoint`."""
-        if m.membership.member(account).status != Status.ACTIVE:
-            return 0
-        return m.membership.past_votes(account, timepoint)
+        """CoopMembership.voteWeight: active now, and a voter at `timepoint`."""
+        return m.membership.vote_weight(account, timepoint)[0]
 
     def quorum(self, m: CoopModel, snapshot: int) -> int:
         members = m.membership.past_total_supply(snapshot)
@@ -215,9 +237,10 @@ class GovernorModel:
             raise ModelRevert("GovernorVoterNotMember", pid, voter)
         if support > 2:
             raise ModelRevert("GovernorInvalidVoteType")
-        if voter in p.votes:
+        index = m.membership.index_of(voter)  # receipts follow the person, not the key
+        if index in p.votes:
             raise ModelRevert("GovernorAlreadyCastVote", voter)
-        p.votes[voter] = support
+        p.votes[index] = support
 
     def queue(self, m: CoopModel, pid: int, now: int, block: int) -> int:
         self._expect(m, pid, block, SUCCEEDED)
@@ -261,6 +284,9 @@ class Outcome:
 
 @pytest.fixture(scope="module")
 def stateful_coop(admin, treasurer):
+    # Deployed with a voting seniority of 1 block: each run sets its own (0 included) through
+    # the timelock in its initial state. (The register's constructor sets the seniority before
+    # the policy, so it refuses a seniority of 0 whatever the policy: see the lead's notes.)
     return deploy_coop(
         admin,
         treasurers=[treasurer],
@@ -272,6 +298,9 @@ def stateful_coop(admin, treasurer):
         voting_period=VOTING_PERIOD,
         quorum_percent=QUORUM_PERCENT,
         timelock_delay=TIMELOCK_DELAY,
+        admission="approval",
+        voting_seniority=1,
+        contest_window=CONTEST_WINDOW,
     )
 
 
@@ -288,7 +317,15 @@ class CoopStateMachine:
     st_suspend_days = st.sampled_from([-1, 1, 2, 7])
     st_price = st.sampled_from([0, PRICE, 7 * 10**15 + 1, 3])
     st_cap = st.sampled_from([0, 5, SHARE_CAP])
-    st_policy = st.sampled_from([0, 1])
+    st_policy = st.sampled_from([0, 1, 2])
+    st_seniority = st.sampled_from([0, 1, 3])
+    st_contest_window = st.sampled_from([0, DAY, CONTEST_WINDOW, MAX_CONTEST_WINDOW + DAY])
+    st_config = st.sampled_from(CONFIGS)
+    st_target = st.sampled_from(["fresh"] * 5 + ["zero", "actor", "retired"])
+    st_retired = st.sampled_from([False] * 4 + [True])
+    st_accounts = st.lists(st.integers(0, N_MEMBERS + N_SPARES), max_size=5)  # of everyone
+    st_caller = st.sampled_from(["holder"] * 4 + ["actor"])
+    st_mismatch = st.sampled_from([False] * 6 + [True])
     st_notice = st.sampled_from([0, DAY, NOTICE, MAX_NOTICE + DAY])
     st_period = st.integers(0, 5)  # see _pick_period
     st_budget = st.sampled_from([0, 500, 1000, 10**6])
@@ -317,20 +354,24 @@ class CoopStateMachine:
     runs = 0
     checks = 0  # how often the invariants ran: after the initial state and after every step
 
-    def __init__(cls, coop, members, contributor, treasurer, outsider):  # noqa: N805
+    def __init__(cls, coop, members, contributor, treasurer, outsider, spares):  # noqa: N805
         # Called once, as a class method, before the chain snapshot every run reverts to.
         cls.coop = coop
         cls.membership = coop.membership
+        cls.committee = coop.committee
         cls.rewards = coop.rewards
-        cls.members = list(members)
-        cls.contributor = contributor
-        cls.actors = [*members, contributor]
+        cls.initial_actors = [*members, contributor]
+        cls.spares = list(spares)
+        # every account a run can touch: the invariants read them all
+        cls.everyone = [*cls.initial_actors, *cls.spares]
         cls.treasurer = treasurer
         cls.outsider = outsider
         cls.governor = coop.governor
         cls.timelock = coop.timelock
         cls.gov = accounts.at(coop.timelock.address, force=True)  # anvil_impersonateAccount
         web3.provider.make_request("anvil_setBalance", [coop.timelock.address, hex(10**24)])
+        # The block number a view (eth_call) sees, relative to the latest block's.
+        cls.view_block_offset = coop.membership.clock() - web3.eth.block_number
         cls.outcomes = Counter()
         cls.runs = 0
         cls.checks = 0
@@ -340,14 +381,28 @@ class CoopStateMachine:
         p = self.coop.params
         self.model = CoopModel.create(
             governance=str(self.gov),
+            committee=self.committee.address,
             share_price=p["share_price"],
             share_cap=p["share_cap"],
+            policy=AdmissionPolicy.APPROVAL,
             redemption_notice=p["redemption_notice"],
+            voting_seniority=p["voting_seniority"],
+            contest_window=p["contest_window"],
+            committee_seats=p["committee_seats"],
+            committee_max_term=p["committee_max_term"],
             min_reserve_bps=p["min_reserve_bps"],
             interest_cap_bps=p["interest_cap_bps"],
             treasurers=[str(self.treasurer)],
         )
         self.model.governor = GovernorModel()  # travels with the model's clones
+        # Who is who: actors[i] is the account person i holds now (a move or a recovery
+        # changes it); fresh accounts are taken in order; retired ones (Moved) are kept.
+        self.actors = list(self.initial_actors)
+        self.fresh = list(self.spares)
+        self.retired: list[Any] = []
+        # IVotes history: blocks from here on are checked as they become past
+        self.first_block = chain.height + 1
+        self.checked_through = chain.height
         self.descriptions = 0
         # Senders of the transactions that succeeded, in order (the timelock when it executed a
         # proposal's calls), and what invariant_only_the_timelock_governs saw at its last check.
@@ -357,6 +412,12 @@ class CoopStateMachine:
         self.seen_senders = 0
         self.seen_nonces: dict[str, int] = {}
         assert self.membership.balance() == 0 and self.rewards.balance() == 0
+
+    def teardown(self):
+        """At the end of each run, the whole IVotes history of the run once more: moves,
+        recoveries and annulments rewrite which account answers for a past block."""
+        if hasattr(self, "first_block"):  # (not if the set-up itself failed)
+            self._check_history(range(self.first_block, chain.height))
 
     def teardown_final(cls):  # noqa: N805
         # Leave `accounts` as the other test modules expect it (accounts.at appended the timelock).
@@ -490,10 +551,43 @@ class CoopStateMachine:
             return self.model.rewards.period_count + 1
         return ids[-1 - choice % len(ids)]
 
+    # ------------------------------------------------------------------ people and accounts
+
+    def _account(self, address: str) -> Any:
+        return next(a for a in self.everyone if str(a) == address)
+
+    def _retired_or(self, acct: Any, retired: bool) -> Any:
+        """`acct`, or (with `retired`) the latest account a membership moved away from."""
+        return self.retired[-1] if retired and self.retired else acct
+
+    def _new_account(self, kind: str, actor: int) -> Any:
+        """A move's new account: mostly a fresh one; else the zero address, an actor's account
+        (refused once it ever was a member or applied) or a retired one (refused)."""
+        if kind == "zero":
+            return ZERO_ADDRESS
+        if kind == "retired" and self.retired:
+            return self.retired[-1]
+        if kind == "actor" or not self.fresh:
+            return self.actors[actor]
+        return self.fresh[0]
+
+    def _moved(self, frm: Any, to: Any) -> None:
+        """The person who held `frm` holds `to` now; `frm` is retired."""
+        frm, to = self._account(str(frm)), self._account(str(to))
+        self.actors = [to if a == frm else a for a in self.actors]
+        self.fresh = [a for a in self.fresh if a != to]
+        self.retired = [a for a in self.retired if a != to] + [frm]
+
+    def _holder(self) -> Any:
+        """The account holding committee seat 0 (an actor's, if the seat is empty)."""
+        holder, _ = self.model.committee.seat_view(0)
+        return self._account(holder) if holder != ZERO_ADDRESS else self.actors[0]
+
     # ------------------------------------------------------------------ initial state
 
     def initialize_coop(
         self,
+        config="st_config",
         shares="st_initial_shares",
         budget="st_budget",
         entries="st_entries",
@@ -510,45 +604,82 @@ class CoopStateMachine:
         voters="st_some_actors",
         by_signature="st_wait",
     ):
-        """Some members (some of whom buy more shares at a new price, so that capital is not
-        always shares times one price and redemptions round). A first member proposes, some
-        vote, the proposal is queued once voting ends, and once its timelock delay has passed it
-        is executed (or refused), so that every run checks an executed proposal. Then a first period with points whose surplus
-        is allocated and claimed by some, so that every run goes through the whole rewards cycle
-        and starts with claims and a sweep in reach; then the second period opens."""
+        """The run's admission policy and voting seniority. Some members: the founder joins at
+        once, the others apply and the timelock admits them all in one admitMany (or, under the
+        Open policy, they are admitted at once); once their seniority has passed they are
+        enfranchised in one call. The founder takes committee seat 0. Some buy more shares at a
+        new price, so that capital is not always shares times one price and redemptions round.
+        The founder proposes, some vote, the proposal is queued once voting ends, and once its
+        timelock delay has passed it is executed (or refused), so that every run checks an
+        executed proposal. Then a first period with points whose surplus is allocated and
+        claimed by some, so that every run goes through the whole rewards cycle and starts with
+        claims and a sweep in reach; then the second period opens."""
+        policy, seniority = config
+        self.rule_change_setting("votingSeniority", seniority=seniority)
+        if policy == AdmissionPolicy.OPEN:
+            self.rule_change_setting("admissionPolicy", policy=policy)
         for i, n in enumerate(shares):
             if n:
-                self.rule_join(i, n, 0)
+                self.rule_join(i, n, 0, False)
+        founder = next((i for i, n in enumerate(shares) if n), 0)
+        pending = [
+            i for i in range(len(self.actors)) if self._status(self.actors[i]) == Status.PENDING
+        ]
+        self._admit_many([self.actors[i] for i in pending], True, False)
+        self._appoint(0, self.actors[founder], self._now() + YEAR)
+        if policy == AdmissionPolicy.COMMITTEE:
+            self.rule_change_setting("admissionPolicy", policy=policy)
+        chain.mine(seniority)
+        self._enfranchise(self.actors)
         if new_price:
-            self.rule_change_setting("sharePrice", new_price, 0, 0, 0, 0, 0)
+            self.rule_change_setting("sharePrice", price=new_price)
             for i, n in enumerate(top_ups):
                 if n and shares[i]:
                     self.rule_buy_shares(i, n, 0)
-        proposer = next((i for i, n in enumerate(shares) if n), 0)
-        self.rule_propose(proposer, kinds, subject, choice)
+        self.rule_propose(founder, kinds, subject, choice)
         chain.mine(VOTING_DELAY)
-        for i in sorted({proposer, *voters}):
-            self.rule_vote(i, 0, 1, by_signature, proposer)
+        for i in sorted({founder, *voters}):
+            self.rule_vote(i, 0, 1, by_signature, founder, False)
         chain.mine(VOTING_PERIOD)
-        self.rule_queue(0, proposer, False)
+        self.rule_queue(0, founder, False)
         self._sleep(TIMELOCK_DELAY // DAY)
-        self.rule_execute(0, proposer, False, False)
+        self.rule_execute(0, founder, False, False)
         self.rule_open_period(budget)
         self.rule_record_points(0, entries, "treasurer", 0)
         self.rule_allocate(0, amount, reserve_bps, rate_bps, window, None, True)
         self.rule_claim(claimers, 0)
         self.rule_open_period(budget)
 
+    def _status(self, acct: Any) -> Status:
+        return self.model.membership.status(str(acct))
+
+    def _appoint(self, seat: int, holder: Any, term_end: int) -> None:
+        g = str(self.gov)
+        self._run(
+            "appoint",
+            lambda m, now, block: m.committee.appoint(g, seat, str(holder), term_end, now=now),
+            lambda: self.committee.appoint(seat, holder, term_end, self._tx(self.gov)),
+        )
+
     # ------------------------------------------------------------------ members
 
-    def rule_join(self, member="st_member", shares="st_shares", pay_delta="st_pay_delta"):
-        acct = self.members[member]
+    def rule_join(
+        self, member="st_member", shares="st_shares", pay_delta="st_pay_delta", retired="st_retired"
+    ):
+        acct = self._retired_or(self.actors[member], retired)
         value = max(0, shares * self.model.membership.share_price + pay_delta)
-        self._run(
+        out = self._run(
             "join",
             lambda m, now, block: m.membership.join(str(acct), shares, value, now=now, block=block),
             lambda: self.membership.join(shares, self._tx(acct, value)),
         )
+        if out.tx and out.result == Status.ACTIVE:
+            ev = out.tx.events["MemberJoined"]
+            assert (ev["account"], ev["index"]) == (str(acct), self._index(acct))
+            assert out.tx.events["Transfer"]["tokenId"] == self._index(acct)
+
+    def _index(self, acct: Any) -> int:
+        return self.model.membership.index_of(str(acct))
 
     def rule_withdraw_application(self, actor="st_actor"):
         acct = self.actors[actor]
@@ -591,8 +722,8 @@ class CoopStateMachine:
             ev = out.tx.events["MemberLeft"]
             assert (ev["shares"], ev["amount"], ev["availableAt"]) == out.result
 
-    def rule_withdraw_refund(self, actor="st_actor", wait="st_wait"):
-        acct = self.actors[actor]
+    def rule_withdraw_refund(self, actor="st_actor", wait="st_wait", retired="st_retired"):
+        acct = self._retired_or(self.actors[actor], retired)
         if wait:
             self._sleep(31)  # past the longest valid notice
         before = acct.balance()
@@ -606,7 +737,7 @@ class CoopStateMachine:
             assert out.tx.events["RefundWithdrawn"]["amount"] == out.result
 
     def rule_end_suspension(self, actor="st_actor", member="st_member", wait="st_wait"):
-        caller, acct = self.actors[actor], self.members[member]
+        caller, acct = self.actors[actor], self.actors[member]
         if wait:
             self._sleep(8)  # past the longest suspension
         self._run(
@@ -615,22 +746,204 @@ class CoopStateMachine:
             lambda: self.membership.endSuspension(acct, self._tx(caller)),
         )
 
+    def rule_enfranchise(self, some="st_accounts", actor="st_actor"):
+        """Anyone enfranchises some accounts (repeats and ineligible ones are skipped)."""
+        self._enfranchise([self.everyone[i] for i in some], self.actors[actor])
+
+    def _enfranchise(self, accts: list[Any], caller: Any = None) -> None:
+        caller = caller or self.treasurer
+        out = self._run(
+            "enfranchise",
+            lambda m, now, block: m.membership.enfranchise([str(a) for a in accts], block=block),
+            lambda: self.membership.enfranchise(accts, self._tx(caller)),
+        )
+        if out.tx is None:
+            return
+        events = out.tx.events
+        changed = events["DelegateVotesChanged"] if "DelegateVotesChanged" in events else []
+        assert [(e["delegate"], e["previousVotes"], e["newVotes"]) for e in changed] == [
+            (a, 0, 1) for a in out.result
+        ]
+
+    def rule_move(self, actor="st_actor", dest="st_target", other="st_actor"):
+        """A member moves its membership to a new account (or tries an account it cannot)."""
+        acct, new = self.actors[actor], self._new_account(dest, other)
+        out = self._run(
+            "moveMembership",
+            lambda m, now, block: m.membership.move_membership(str(acct), str(new), now=now),
+            lambda: self.membership.moveMembership(new, self._tx(acct)),
+        )
+        if out.tx:
+            self._check_moved(out.tx, acct, new, acct, 0)
+            self.senders.append(f"move:{new}")
+
+    def _check_moved(self, tx: Any, frm: Any, to: Any, by: Any, deadline: int) -> None:
+        index = self._index(to)
+        ev = tx.events["MembershipMoved"]
+        assert (ev["from"], ev["to"], ev["index"], ev["by"], ev["contestDeadline"]) == (
+            str(frm),
+            str(to),
+            index,
+            str(by),
+            deadline,
+        )
+        transfer = tx.events["Transfer"]
+        assert (transfer["from"], transfer["to"], transfer["tokenId"]) == (str(frm), str(to), index)
+        self._moved(frm, to)
+
+    def rule_contest(self, actor="st_actor", member="st_member", retired="st_retired"):
+        """A member contests a committee act (admission or recovery) of another."""
+        caller, acct = self.actors[actor], self._retired_or(self.actors[member], retired)
+        out = self._run(
+            "contest",
+            lambda m, now, block: m.membership.contest(str(caller), str(acct), now=now),
+            lambda: self.membership.contest(acct, self._tx(caller)),
+        )
+        if out.tx:
+            ev = out.tx.events["AdmissionContested"]
+            assert (ev["account"], ev["by"]) == (str(acct), str(caller))
+
     # ------------------------------------------------------------------ membership governance
 
     def rule_decide_application(self, member="st_member", admit="st_wait"):
-        acct = self.members[member]
+        acct = self.actors[member]
         if admit:
-            self._run(
+            out = self._run(
                 "admit",
                 lambda m, now, block: m.membership.admit(str(self.gov), str(acct), block=block),
-                lambda: self.membership.admit(acct, self._tx(self.gov)),
+                lambda: self.membership.admit(acct, ATTESTATION, self._tx(self.gov)),
             )
+            if out.tx:
+                ev = out.tx.events["MemberAdmitted"]
+                assert (ev["account"], ev["by"], ev["attestation"], ev["contestDeadline"]) == (
+                    str(acct),
+                    str(self.gov),
+                    ATTESTATION,
+                    0,
+                )
         else:
             self._run(
                 "reject",
                 lambda m, now, block: m.membership.reject(str(self.gov), str(acct), now=now),
                 lambda: self.membership.reject(acct, REASON, self._tx(self.gov)),
             )
+
+    def rule_decide_many(self, some="st_some_actors", admit="st_wait", mismatch="st_mismatch"):
+        """The timelock admits (or rejects) several applicants in one call: all or none."""
+        self._admit_many([self.actors[i] for i in some], admit, mismatch)
+
+    def _admit_many(self, accts: list[Any], admit: bool, mismatch: bool) -> None:
+        g, names = str(self.gov), [str(a) for a in accts]
+        hashes = [ATTESTATION if admit else REASON] * (len(accts) + mismatch)
+        if admit:
+            out = self._run(
+                "admitMany",
+                lambda m, now, block: m.membership.admit_many(g, names, len(hashes), block=block),
+                lambda: self.membership.admitMany(accts, hashes, self._tx(self.gov)),
+            )
+        else:
+            out = self._run(
+                "rejectMany",
+                lambda m, now, block: m.membership.reject_many(g, names, len(hashes), now=now),
+                lambda: self.membership.rejectMany(accts, hashes, self._tx(self.gov)),
+            )
+        if out.tx and admit and accts:
+            joined = out.tx.events["MemberJoined"]
+            assert [(e["account"], e["index"]) for e in joined] == [
+                (n, self.model.membership.index_of(n)) for n in names
+            ]
+
+    def rule_committee_decide(
+        self,
+        some="st_some_actors",
+        admit="st_wait",
+        caller="st_caller",
+        actor="st_actor",
+        mismatch="st_mismatch",
+    ):
+        """A committee seat holder (or anyone else) admits or rejects applicants: effective
+        only under the Committee policy; each admission can be contested for a while."""
+        by = self._holder() if caller == "holder" else self.actors[actor]
+        accts = [self.actors[i] for i in some]
+        names, hashes = [str(a) for a in accts], [ATTESTATION] * (len(accts) + mismatch)
+        if admit:
+            out = self._run(
+                "committee admit",
+                lambda m, now, block: m.committee.admit(
+                    str(by), names, len(hashes), now=now, block=block
+                ),
+                lambda: self.committee.admit(accts, hashes, self._tx(by)),
+            )
+        else:
+            out = self._run(
+                "committee reject",
+                lambda m, now, block: m.committee.reject(str(by), names, len(hashes), now=now),
+                lambda: self.committee.reject(accts, hashes, self._tx(by)),
+            )
+        if out.tx:
+            self.senders.append(COMMITTEE)
+            if admit and accts:
+                deadline = out.tx.timestamp + self.model.membership.contest_window
+                admitted = out.tx.events["MemberAdmitted"]
+                assert [(e["account"], e["by"], e["contestDeadline"]) for e in admitted] == [
+                    (n, str(by), deadline) for n in names
+                ]
+                for n in names:
+                    index = self.model.membership.index_of(n)
+                    assert self.membership.contestOf(index) == (ZERO_ADDRESS, deadline, False)
+
+    def rule_recover(
+        self,
+        member="st_member",
+        dest="st_target",
+        other="st_actor",
+        committee="st_wait",
+        caller="st_caller",
+    ):
+        """A membership whose key is lost is recovered to a new account: by a vote (the
+        timelock), or by a committee seat holder, contestable for a while."""
+        lost, new = self.actors[member], self._new_account(dest, other)
+        if committee:
+            by = self._holder() if caller == "holder" else self.actors[other]
+            out = self._run(
+                "committee recover",
+                lambda m, now, block: m.committee.recover(str(by), str(lost), str(new), now=now),
+                lambda: self.committee.recover(lost, new, self._tx(by)),
+            )
+        else:
+            by, g = self.gov, str(self.gov)
+            out = self._run(
+                "recoverMembership",
+                lambda m, now, block: m.membership.recover_membership(
+                    g, str(lost), str(new), now=now
+                ),
+                lambda: self.membership.recoverMembership(lost, new, self._tx(self.gov)),
+            )
+        if out.tx:
+            deadline = out.tx.timestamp + self.model.membership.contest_window if committee else 0
+            self._check_moved(out.tx, lost, new, by, deadline)
+            if committee:
+                self.senders.append(COMMITTEE)
+
+    def rule_annul(self, member="st_member", retired="st_retired"):
+        """A vote annuls a committee act still open (within its window, or contested)."""
+        acct = self._retired_or(self.actors[member], retired)
+        g = str(self.gov)
+        out = self._run(
+            "annul",
+            lambda m, now, block: m.membership.annul(g, str(acct), now=now, block=block),
+            lambda: self.membership.annul(acct, self._tx(self.gov)),
+        )
+        if out.tx is None:
+            return
+        previous = out.result.previous
+        assert out.tx.events["CommitteeActAnnulled"]["restoredTo"] == previous
+        if previous == ZERO_ADDRESS:
+            ev = out.tx.events["MemberExpelled"]
+            assert (ev["account"], ev["reasonHash"]) == (str(acct), ANNULLED)
+            assert self.model.membership.status(str(acct)) == Status.EXPELLED
+        else:
+            self._check_moved(out.tx, acct, previous, self.gov, 0)
 
     def rule_warn(self, actor="st_actor"):
         acct = self.actors[actor]
@@ -643,7 +956,7 @@ class CoopStateMachine:
             assert out.tx.events["MemberWarned"]["warnings"] == out.result
 
     def rule_suspend(self, member="st_member", days="st_suspend_days"):
-        acct = self.members[member]
+        acct = self.actors[member]
         until = self._now() + days * DAY
         self._run(
             "suspend",
@@ -654,10 +967,12 @@ class CoopStateMachine:
         )
 
     def rule_reinstate(self, member="st_member"):
-        acct = self.members[member]
+        acct = self.actors[member]
         self._run(
             "reinstate",
-            lambda m, now, block: m.membership.reinstate(str(self.gov), str(acct), block=block),
+            lambda m, now, block: m.membership.reinstate(
+                str(self.gov), str(acct), now=now, block=block
+            ),
             lambda: self.membership.reinstate(acct, self._tx(self.gov)),
         )
 
@@ -683,6 +998,8 @@ class CoopStateMachine:
         notice="st_notice",
         period="st_period",
         budget="st_budget",
+        seniority="st_seniority",
+        window="st_contest_window",
     ):
         """Governance changes one setting (possibly to an invalid value)."""
         gov, g, ms = self.gov, str(self.gov), self.membership
@@ -706,6 +1023,16 @@ class CoopStateMachine:
                 lambda m, now, block: m.membership.set_redemption_notice(g, notice),
                 lambda: ms.setRedemptionNotice(notice, self._tx(gov)),
             )
+        elif setting == "votingSeniority":
+            op, send = (
+                lambda m, now, block: m.membership.set_voting_seniority(g, seniority),
+                lambda: ms.setVotingSeniority(seniority, self._tx(gov)),
+            )
+        elif setting == "contestWindow":
+            op, send = (
+                lambda m, now, block: m.membership.set_contest_window(g, window),
+                lambda: ms.setContestWindow(window, self._tx(gov)),
+            )
         else:
             pid = self._pick_period(period)
             op, send = (
@@ -717,12 +1044,34 @@ class CoopStateMachine:
     def rule_not_governance(self, actor="st_actor", fn="st_gov_fn"):
         """Anyone but the timelock is refused by every governance function."""
         sender = self.actors[actor]
-        s, target = str(sender), self.members[0]
+        s, target, new = str(sender), self.actors[0], self.spares[-1]
         ms, rw = self.membership, self.rewards
         calls: dict[str, tuple[Callable[[CoopModel, int, int], Any], Callable[[], Any]]] = {
             "admit": (
                 lambda m, now, block: m.membership.admit(s, str(target), block=block),
-                lambda: ms.admit(target, self._tx(sender)),
+                lambda: ms.admit(target, ATTESTATION, self._tx(sender)),
+            ),
+            "admitMany": (
+                lambda m, now, block: m.membership.admit_many(s, [str(target)], 1, block=block),
+                lambda: ms.admitMany([target], [ATTESTATION], self._tx(sender)),
+            ),
+            "recoverMembership": (
+                lambda m, now, block: m.membership.recover_membership(
+                    s, str(target), str(new), now=now
+                ),
+                lambda: ms.recoverMembership(target, new, self._tx(sender)),
+            ),
+            "annul": (
+                lambda m, now, block: m.membership.annul(s, str(target), now=now, block=block),
+                lambda: ms.annul(target, self._tx(sender)),
+            ),
+            "setVotingSeniority": (
+                lambda m, now, block: m.membership.set_voting_seniority(s, 5),
+                lambda: ms.setVotingSeniority(5, self._tx(sender)),
+            ),
+            "appoint": (
+                lambda m, now, block: m.committee.appoint(s, 1, s, now + DAY, now=now),
+                lambda: self.committee.appoint(1, sender, self._now() + DAY, self._tx(sender)),
             ),
             "suspend": (
                 lambda m, now, block: m.membership.suspend(
@@ -912,9 +1261,7 @@ class CoopStateMachine:
         }
         if kind in fits and choice < 3:
             mm = self.model.membership
-            fitting = [
-                i for i, a in enumerate(self.actors) if mm.member(str(a)).status in fits[kind]
-            ]
+            fitting = [i for i, a in enumerate(self.actors) if mm.status(str(a)) in fits[kind]]
             actor = fitting[actor % len(fitting)] if fitting else actor
         acct = self.actors[actor]
         a = str(acct)
@@ -955,7 +1302,7 @@ class CoopStateMachine:
                 ms.address,
                 ms.reinstate.encode_input(acct),
                 kind,
-                lambda m, now, block: m.membership.reinstate(g, a, block=block),
+                lambda m, now, block: m.membership.reinstate(g, a, now=now, block=block),
             )
         if kind == "expel":
             return (
@@ -1060,9 +1407,12 @@ class CoopStateMachine:
         support="st_support",
         by_signature="st_wait",
         relayer="st_actor",
+        move_on="st_retired",
     ):
         """A member votes in person, or signs a ballot that someone else relays (only accounts
-        whose key the test holds can sign); a relayed ballot is replayed, and refused."""
+        whose key the test holds can sign); a relayed ballot is replayed, and refused. With
+        `move_on`, a member who voted moves its membership to a new account and votes again
+        from there: refused, its receipt follows it."""
         voter = self.actors[actor]
         pid = self._pick_proposal(proposal, ACTIVE)
         if pid is None:
@@ -1099,6 +1449,21 @@ class CoopStateMachine:
                 support,
                 1,
             )
+            if move_on and self.fresh:
+                self.rule_move(actor, "fresh", actor)
+                again = self.actors[actor]
+                if again != voter:
+                    a = str(again)
+                    out = self._run(
+                        "castVote after a move",
+                        lambda m, now, block: m.governor.cast_vote(m, a, pid, support, block, None),
+                        lambda: g.castVote(pid, support, self._tx(again)),
+                        prefix=True,
+                    )
+                    assert out.error is not None and out.error.error in (
+                        "GovernorAlreadyCastVote",
+                        "GovernorUnexpectedProposalState",  # voting ended meanwhile
+                    )
 
     def rule_queue(self, proposal="st_proposal", actor="st_actor", tamper="st_tamper"):
         pid = self._pick_proposal(proposal, SUCCEEDED)
@@ -1170,49 +1535,73 @@ class CoopStateMachine:
     # ------------------------------------------------------------------ invariants
 
     def invariant_members_match_model(self):
-        """Every account's record, vote, delegate, index, vote weight, refund and application
-        match the model; the active member count equals the votes summed."""
-        mm, ms = self.model.membership, self.membership
+        """Every account's record, vote, delegate, index, vote weight, right to be
+        enfranchised, refund and application match the model; member and voter counts match
+        the model and the records; no member index is held by two accounts, and accountOf
+        names the one that holds it; contests and committee seats match the model."""
+        mm, ms, cm = self.model.membership, self.membership, self.model.committee
         clock = chain.height - 1
+        view_block = chain.height + self.view_block_offset
+        indexes = range(1, mm.last_index + 1)
         reads = iter(
             self._read(
                 *(
                     call
-                    for acct in self.actors
+                    for acct in self.everyone
                     for call in (
                         (ms.member, acct.address),
                         (ms.getVotes, acct.address),
                         (ms.delegates, acct.address),
                         (ms.memberIndex, acct.address),
                         (ms.voteWeight, acct.address, clock),
+                        (ms.canEnfranchise, acct.address),
                         (ms.refund, acct.address),
                         (ms.application, acct.address),
+                        (self.committee.inForce, acct.address),
                     )
                 ),
                 (ms.memberCount,),
+                (ms.voterCount,),
+                *((ms.accountOf, i) for i in indexes),
+                *((ms.contestOf, i) for i in indexes),
+                *((self.committee.seat, n) for n in range(cm.seat_count)),
             )
         )
-        votes = 0
-        for acct in self.actors:
+        now = self._now()
+        votes, held = 0, {}
+        for acct in self.everyone:
             a = str(acct)
             view = mm.member_view(a)
             assert next(reads) == view.as_tuple(), a
             v = next(reads)
             assert v == mm.votes(a), a
             votes += v
-            assert next(reads) == (a if v else ZERO_ADDRESS), a
-            assert next(reads) == view.index, a
-            weight = mm.past_votes(a, clock) if view.status == Status.ACTIVE else 0
-            assert next(reads) == (weight, view.index), a
+            assert next(reads) == mm.delegate(a), a
+            index = next(reads)
+            assert index == view.index, a
+            if index:
+                assert index not in held, (index, held.get(index), a)
+                held[index] = a
+            assert next(reads) == mm.vote_weight(a, clock), a
+            assert next(reads) == mm.can_enfranchise(a, view_block), a
             assert next(reads) == mm.refund(a), a
             assert next(reads) == mm.application(a), a
-        assert next(reads) == mm.member_count == votes
+            assert next(reads) == cm.in_force(a, now=now), a
+        assert next(reads) == mm.member_count
+        assert mm.member_count == sum(mm.status(str(a)) == Status.ACTIVE for a in self.everyone)
+        assert next(reads) == mm.voter_count == votes
+        for i in indexes:
+            assert next(reads) == mm.account_of(i) == held[i], i
+        for i in indexes:
+            assert next(reads) == mm.contest_of(i).as_tuple(), i
+        for n in range(cm.seat_count):
+            assert next(reads) == cm.seat_view(n), n
 
     def invariant_totals_are_sums(self):
         """Total shares, total capital and the active count are the sums over the members; the
         settings match the model."""
         mm, ms = self.model.membership, self.membership
-        records = [mm.member(str(a)) for a in self.actors]
+        views = [mm.member_view(str(a)) for a in self.everyone]
         shares, capital, liabilities, *settings = self._read(
             (ms.totalShares,),
             (ms.totalCapital,),
@@ -1221,11 +1610,19 @@ class CoopStateMachine:
             (ms.shareCap,),
             (ms.admissionPolicy,),
             (ms.redemptionNotice,),
+            (ms.votingSeniority,),
+            (ms.contestWindow,),
         )
-        assert settings == [mm.share_price, mm.share_cap, mm.policy, mm.redemption_notice]
-        assert shares == mm.total_shares == sum(m.shares for m in records)
-        assert capital == mm.total_capital == sum(m.capital for m in records)
-        assert mm.member_count == sum(m.status == Status.ACTIVE for m in records)
+        assert settings == [
+            mm.share_price,
+            mm.share_cap,
+            mm.policy,
+            mm.redemption_notice,
+            mm.voting_seniority,
+            mm.contest_window,
+        ]
+        assert shares == mm.total_shares == sum(v.shares for v in views)
+        assert capital == mm.total_capital == sum(v.capital for v in views)
         assert liabilities == mm.liabilities()
 
     def invariant_membership_is_solvent(self):
@@ -1238,32 +1635,49 @@ class CoopStateMachine:
         assert balance == self.model.membership.balance
 
     def invariant_voting_history(self):
-        """Checkpoints as of the previous block, per account and in total."""
-        clock = chain.height - 1
+        """IVotes is honest: every block that became past since the last check, and a sample
+        of older ones (all of them again at the end of the run, in teardown)."""
+        last = chain.height - 1
+        older = list(range(self.first_block, self.checked_through + 1))
+        sample = older[:: max(1, len(older) // 4)][-5:]
+        self._check_history([*sample, *range(self.checked_through + 1, last + 1)])
+        self.checked_through = last
+
+    def _check_history(self, blocks: Any) -> None:
+        """For each past block t: getPastVotes summed over every account the run can touch is
+        getPastTotalSupply (one vote per membership, wherever it moved); getPastCapital summed is
+        getPastTotalCapital; each account's matches the model; and the governor's quorum is
+        ceil(supply * quorumNumerator / 100), at least 1."""
         mm, ms = self.model.membership, self.membership
-        reads = iter(
-            self._read(
-                (ms.getPastTotalSupply, clock),
-                (ms.getPastTotalCapital, clock),
-                *(
-                    call
-                    for acct in self.actors
-                    for call in (
-                        (ms.getPastVotes, acct.address, clock),
-                        (ms.getPastCapital, acct.address, clock),
-                    )
-                ),
-            )
-        )
-        assert next(reads) == mm.past_total_supply(clock)
-        assert next(reads) == mm.past_total_capital(clock)
-        for acct in self.actors:
-            a = str(acct)
-            assert next(reads) == mm.past_votes(a, clock), a
-            assert next(reads) == mm.past_capital(a, clock), a
+        blocks = list(blocks)
+        for k in range(0, len(blocks), 40):
+            chunk = blocks[k : k + 40]
+            calls: list[tuple[Any, ...]] = []
+            for t in chunk:
+                calls += [
+                    (ms.getPastTotalSupply, t),
+                    (ms.getPastTotalCapital, t),
+                    (self.governor.quorum, t),
+                    (self.governor.quorumNumerator["uint256"], t),
+                ]
+                calls += [(ms.getPastVotes, a.address, t) for a in self.everyone]
+                calls += [(ms.getPastCapital, a.address, t) for a in self.everyone]
+            reads = iter(self._read(*calls))
+            for t in chunk:
+                supply, capital, quorum, numerator = (next(reads) for _ in range(4))
+                votes = [next(reads) for _ in self.everyone]
+                capitals = [next(reads) for _ in self.everyone]
+                assert supply == sum(votes) == mm.past_total_supply(t), t
+                assert capital == sum(capitals) == mm.past_total_capital(t), t
+                assert numerator == QUORUM_PERCENT
+                assert quorum == max(1, -(-supply * numerator // 100)), t
+                for acct, v, c in zip(self.everyone, votes, capitals, strict=True):
+                    a = str(acct)
+                    assert (v, c) == (mm.past_votes(a, t), mm.past_capital(a, t)), (t, a)
 
     def invariant_rewards_match_model(self):
-        """Periods, allocations, points, claimed flags and claimable amounts match the model; no
+        """Periods, allocations, points, claimed flags and claimable amounts match the model
+        (points and claims belong to the person: the member index, else the address); no
         allocation can pay out more than its pools; the contract holds the reserve and every
         unclaimed pool."""
         rm, rw = self.model.rewards, self.rewards
@@ -1272,21 +1686,21 @@ class CoopStateMachine:
         calls = [
             (rw.minReserveBps,),
             (rw.interestCapBps,),
-            *((rw.isTreasurer, acct.address) for acct in (self.treasurer, *self.actors)),
+            *((rw.isTreasurer, acct.address) for acct in (self.treasurer, *self.initial_actors)),
             (rw.periodCount,),
             (rw.reserve,),
             *((rw.period, pid) for pid in pids),
             *((rw.allocation, pid) for pid in pids),
-            *((rw.points, pid, acct.address) for pid in pids for acct in self.actors),
+            *((rw.points, pid, acct.address) for pid in pids for acct in self.everyone),
         ]
         allocated = sorted(rm.allocations)
         for pid in allocated:
-            for acct in self.actors:
+            for acct in self.everyone:
                 calls += [(rw.claimable, pid, acct.address), (rw.hasClaimed, pid, acct.address)]
         reads = iter(self._read(*calls))
 
         assert (next(reads), next(reads)) == (rm.min_reserve_bps, rm.interest_cap_bps)
-        for acct in (self.treasurer, *self.actors):
+        for acct in (self.treasurer, *self.initial_actors):
             assert next(reads) == rm.is_treasurer(str(acct)), str(acct)
         count, reserve = next(reads), next(reads)
         assert count == rm.period_count
@@ -1297,13 +1711,13 @@ class CoopStateMachine:
         for pid in pids:
             assert allocations[pid] == rm.allocation_view(pid), pid
         for pid in pids:
-            for acct in self.actors:
+            for acct in self.everyone:
                 assert next(reads) == rm.points(pid, str(acct)), (pid, str(acct))
         owed_pools = 0
         for pid in allocated:
             funded, a_reserve, interest, patronage, claimed, _, swept, _ = allocations[pid]
             claimable = 0
-            for acct in self.actors:
+            for acct in self.everyone:
                 a = str(acct)
                 owed = next(reads)
                 assert owed == rm.claimable(pid, a, now=now), (pid, a)
@@ -1319,10 +1733,10 @@ class CoopStateMachine:
 
     def invariant_governance(self):
         """Proposals keep their snapshot, deadline and proposer; tallies count one vote per
-        member who voted, each of whom was an active member at the snapshot; states match the
-        model; an executed proposal had quorum and a majority and waited the timelock delay;
-        signature nonces match the model and never go down; governor and timelock settings
-        match the model."""
+        person (member index) who voted, whichever account it votes from, each a voter at the
+        snapshot; states match the model; an executed proposal had quorum and a majority and
+        waited the timelock delay; signature nonces match the model and never go down;
+        governor and timelock settings match the model."""
         gm, mm = self.model.governor, self.model.membership
         g, t = self.governor, self.timelock
         pids = list(gm.proposals)
@@ -1332,7 +1746,7 @@ class CoopStateMachine:
             (g.votingPeriod,),
             (g.proposalThreshold,),
             (t.getMinDelay,),
-            *((g.nonces, acct.address) for acct in self.actors),
+            *((g.nonces, acct.address) for acct in self.everyone),
         ]
         for pid in pids:
             calls += [
@@ -1342,13 +1756,13 @@ class CoopStateMachine:
                 (g.proposalVotes, pid),
                 (g.proposalEta, pid),
                 (g.state, pid),
-                *((g.hasVoted, pid, acct.address) for acct in self.actors),
+                *((g.hasVoted, pid, acct.address) for acct in self.everyone),
             ]
         reads = iter(self._read(*calls))
         clock = next(reads)
         settings = (next(reads), next(reads), next(reads), next(reads))
         assert settings == (gm.voting_delay, gm.voting_period, 1, gm.delay)
-        for acct in self.actors:
+        for acct in self.everyone:
             a, nonce = str(acct), next(reads)
             assert nonce == gm.nonces.get(a, 0) >= self.seen_nonces.get(a, 0), a
             self.seen_nonces[a] = nonce
@@ -1360,41 +1774,47 @@ class CoopStateMachine:
             assert next(reads) == p.eta, pid
             state = next(reads)
             assert state == gm.state(self.model, pid, clock), pid
-            voted = {str(acct) for acct in self.actors if next(reads)}
-            assert voted == set(p.votes), pid
-            assert against + for_ + abstain == len(voted)
-            for voter in voted:
-                assert mm.past_votes(voter, p.snapshot) == 1, (pid, voter)
+            voted = [mm.index_of(str(acct)) for acct in self.everyone if next(reads)]
+            assert len(voted) == len(set(voted)) and 0 not in voted, pid
+            assert set(voted) == set(p.votes), pid
+            assert against + for_ + abstain == len(set(voted)), pid
+            for index in voted:
+                assert mm.past_votes(mm.account_of(index), p.snapshot) == 1, (pid, index)
             if state == EXECUTED:
                 assert p.eta == p.queued_at + TIMELOCK_DELAY and p.executed_at >= p.eta, pid
                 assert for_ > against, pid
                 assert for_ + abstain >= gm.quorum(self.model, p.snapshot), pid
 
     def _governed(self) -> tuple[Any, ...]:
-        """What only the timelock may change: settings, and each actor's status record."""
+        """What only the timelock may change: settings, and each account's status record."""
         mm, rm = self.model.membership, self.model.rewards
         settings = (
             mm.share_price,
             mm.share_cap,
             mm.policy,
             mm.redemption_notice,
+            mm.voting_seniority,
+            mm.contest_window,
+            tuple(sorted((n, s.holder, s.term_end) for n, s in self.model.committee.seats.items())),
             rm.min_reserve_bps,
             rm.interest_cap_bps,
-            tuple(rm.is_treasurer(str(a)) for a in (self.treasurer, *self.actors)),
+            tuple(rm.is_treasurer(str(a)) for a in (self.treasurer, *self.initial_actors)),
             tuple((pid, p.points_budget) for pid, p in sorted(rm.periods.items())),
             self.model.governor.voting_period,
         )
         statuses = tuple(
             (v.status, v.warnings, v.suspended_until)
-            for v in (mm.member_view(str(a)) for a in self.actors)
+            for v in (mm.member_view(str(a)) for a in self.everyone)
         )
         return settings, statuses
 
     def invariant_only_the_timelock_governs(self):
-        """Since the last step, settings changed only if the timelock made a call, and a status
-        changed only by the account's own call (join, withdraw an application, leave), by the
-        end of a suspension's term, or by the timelock. (The model is checked against the
-        contracts by the other invariants, so its records stand for the contracts' here.)"""
+        """Since the last step, settings changed only if the timelock made a call; a status
+        changed only by the account's own call (join, withdraw an application, leave, move
+        away), by a move into it by a member, by the end of a suspension's term, by a
+        committee act (admit, reject, recover), or by the timelock. (The model is checked
+        against the contracts by the other invariants, so its records stand for the
+        contracts' here.)"""
         type(self).checks += 1
         governed = self._governed()
         senders = set(self.senders[self.seen_senders :])
@@ -1402,30 +1822,48 @@ class CoopStateMachine:
         if previous is None:
             return
         by_timelock = str(self.gov) in senders
+        by_committee = COMMITTEE in senders
         (old_settings, old_statuses), (settings, statuses) = previous, governed
         assert settings == old_settings or by_timelock, (old_settings, settings)
         now = self._now()
-        for acct, old, new in zip(self.actors, old_statuses, statuses, strict=True):
+        members = {Status.ACTIVE, Status.SUSPENDED}
+        for acct, old, new in zip(self.everyone, old_statuses, statuses, strict=True):
             if old == new or by_timelock:
                 continue
             (was, warnings, until), (status, _, _) = old, new
-            by_self = str(acct) in senders and (was, status) in {
+            change = (was, status)
+            by_self = str(acct) in senders and change in {
                 (Status.NONE, Status.ACTIVE),
                 (Status.NONE, Status.PENDING),
                 (Status.PENDING, Status.NONE),
                 (Status.ACTIVE, Status.NONE),
                 (Status.SUSPENDED, Status.NONE),
+                (Status.ACTIVE, Status.MOVED),
+                (Status.SUSPENDED, Status.MOVED),
             }
-            term_over = (was, status) == (Status.SUSPENDED, Status.ACTIVE) and until <= now
-            assert (by_self or term_over) and new[1] == warnings, (str(acct), old, new)
+            moved_in = f"move:{acct}" in senders and was == Status.NONE and status in members
+            committee = by_committee and (
+                change in {(Status.PENDING, Status.ACTIVE), (Status.PENDING, Status.NONE)}
+                or (was in members and status == Status.MOVED)
+                or (was == Status.NONE and status in members)
+            )
+            term_over = change == (Status.SUSPENDED, Status.ACTIVE) and until <= now
+            keeps_warnings = new[1] == warnings or Status.MOVED in change or moved_in or committee
+            assert (by_self or moved_in or committee or term_over) and keeps_warnings, (
+                str(acct),
+                old,
+                new,
+            )
 
 
 def test_contracts_follow_the_model(
-    state_machine, stateful_coop, alice, bob, carol, dave, treasurer, contributor, outsider
+    state_machine, stateful_coop, admin, alice, bob, carol, dave, treasurer, contributor, outsider
 ):
     # two members whose keys the test holds, so that they can sign ballots for a relayer
     members = [alice, bob, carol, dave, new_account(alice, 10**21), new_account(bob, 10**21)]
     assert len(members) == N_MEMBERS
+    # accounts that memberships move to (their keys are held too: they sign ballots)
+    spares = [new_account(admin, 10**21) for _ in range(N_SPARES)]
     # Requesting the `state_machine` fixture also marks this test for `brownie test --stateful`.
     _brownie_state_machine(state_machine)(
         CoopStateMachine,
@@ -1434,5 +1872,6 @@ def test_contracts_follow_the_model(
         contributor,
         treasurer,
         outsider,
+        spares,
         settings=SETTINGS,
     )
