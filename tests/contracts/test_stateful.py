@@ -289,8 +289,7 @@ class Outcome:
 @pytest.fixture(scope="module")
 def stateful_coop(admin, treasurer):
     # Deployed with a voting seniority of 1 block: each run sets its own (0 included) through
-    # the timelock in its initial state. (The register's constructor sets the seniority before
-    # the policy, so it refuses a seniority of 0 whatever the policy: see the lead's notes.)
+    # the timelock in its initial state, and checks that setter on the way.
     return deploy_coop(
         admin,
         treasurers=[treasurer],
