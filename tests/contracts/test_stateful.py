@@ -71,7 +71,11 @@ N_SPARES = 6  # fresh accounts per run, for moves and recoveries to go to
 CONTEST_WINDOW = 3 * DAY  # whole days, like every other deadline (see the module docstring)
 YEAR = 365 * DAY
 ANNULLED = "0x" + Web3.keccak(text="admission annulled").hex().removeprefix("0x")
-COMMITTEE = "(committee)"  # stands for a committee act among the senders of a step
+COMMITTEE = "(committee)"
+MEMBERS = (
+    Status.ACTIVE,
+    Status.SUSPENDED,
+)  # stands for a committee act among the senders of a step
 
 SLEEP_OFFSET = HOUR // 2  # added to every sleep of whole days: see the module docstring
 # The CI run: 20 examples of up to 30 steps, in about three minutes on a 2-core machine. A run
@@ -285,8 +289,7 @@ class Outcome:
 @pytest.fixture(scope="module")
 def stateful_coop(admin, treasurer):
     # Deployed with a voting seniority of 1 block: each run sets its own (0 included) through
-    # the timelock in its initial state. (The register's constructor sets the seniority before
-    # the policy, so it refuses a seniority of 0 whatever the policy: see the lead's notes.)
+    # the timelock in its initial state, and checks that setter on the way.
     return deploy_coop(
         admin,
         treasurers=[treasurer],
@@ -603,34 +606,49 @@ class CoopStateMachine:
         choice="st_choice",
         voters="st_some_actors",
         by_signature="st_wait",
+        recover="st_wait",
+        contest="st_wait",
     ):
         """The run's admission policy and voting seniority. Some members: the founder joins at
         once, the others apply and the timelock admits them all in one admitMany (or, under the
         Open policy, they are admitted at once); once their seniority has passed they are
-        enfranchised in one call. The founder takes committee seat 0. Some buy more shares at a
-        new price, so that capital is not always shares times one price and redemptions round.
-        The founder proposes, some vote, the proposal is queued once voting ends, and once its
-        timelock delay has passed it is executed (or refused), so that every run checks an
-        executed proposal. Then a first period with points whose surplus is allocated and
+        enfranchised in one call. The founder takes committee seat 0; under the Committee
+        policy the founder admits the applicants instead (contestable admissions), and may
+        recover a membership to a fresh account (mostly), which the founder may contest. Some buy more
+        shares at a new price, so that capital is not always shares times one price and
+        redemptions round. The founder proposes, some vote (the last of them moves its
+        membership and votes again, refused), the proposal is queued once voting ends, and
+        once its timelock delay has passed it is executed (or refused), so that every run
+        checks an executed proposal. Then a first period with points whose surplus is allocated and
         claimed by some, so that every run goes through the whole rewards cycle and starts with
         claims and a sweep in reach; then the second period opens."""
         policy, seniority = config
         self.rule_change_setting("votingSeniority", seniority=seniority)
         if policy == AdmissionPolicy.OPEN:
             self.rule_change_setting("admissionPolicy", policy=policy)
+        shares = [max(1, shares[0]), *shares[1:]]  # person 0 founds the co-op
         for i, n in enumerate(shares):
             if n:
                 self.rule_join(i, n, 0, False)
-        founder = next((i for i, n in enumerate(shares) if n), 0)
-        pending = [
-            i for i in range(len(self.actors)) if self._status(self.actors[i]) == Status.PENDING
-        ]
-        self._admit_many([self.actors[i] for i in pending], True, False)
+        founder = 0
+        pending = [a for a in self.actors if self._status(a) == Status.PENDING]
         self._appoint(0, self.actors[founder], self._now() + YEAR)
         if policy == AdmissionPolicy.COMMITTEE:
             self.rule_change_setting("admissionPolicy", policy=policy)
+            self.rule_committee_decide(
+                [self.actors.index(a) for a in pending], True, "holder", 0, False
+            )
+        else:
+            self._admit_many(pending, True, False)
         chain.mine(seniority)
         self._enfranchise(self.actors)
+        if policy == AdmissionPolicy.COMMITTEE and not recover:
+            # a member other than the founder (who holds the seat), from `subject` on
+            others = [(subject + k) % N_MEMBERS for k in range(N_MEMBERS)]
+            lost = next((i for i in others if i and self._status(self.actors[i]) in MEMBERS), 1)
+            self.rule_recover(lost, "fresh", 0, True, "holder")
+            if not contest:
+                self.rule_contest(founder, lost, False)
         if new_price:
             self.rule_change_setting("sharePrice", price=new_price)
             for i, n in enumerate(top_ups):
@@ -638,8 +656,9 @@ class CoopStateMachine:
                     self.rule_buy_shares(i, n, 0)
         self.rule_propose(founder, kinds, subject, choice)
         chain.mine(VOTING_DELAY)
-        for i in sorted({founder, *voters}):
-            self.rule_vote(i, 0, 1, by_signature, founder, False)
+        voting = sorted({founder, *voters})
+        for i in voting:
+            self.rule_vote(i, 0, 1, by_signature, founder, i == voting[-1])
         chain.mine(VOTING_PERIOD)
         self.rule_queue(0, founder, False)
         self._sleep(TIMELOCK_DELAY // DAY)
@@ -890,7 +909,8 @@ class CoopStateMachine:
                 ]
                 for n in names:
                     index = self.model.membership.index_of(n)
-                    assert self.membership.contestOf(index) == (ZERO_ADDRESS, deadline, False)
+                    (contest,) = self._read((self.membership.contestOf, index))
+                    assert contest == (ZERO_ADDRESS, deadline, False)
 
     def rule_recover(
         self,
