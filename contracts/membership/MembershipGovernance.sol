@@ -145,8 +145,17 @@ library MembershipGovernance {
     function move(S.Layout storage s, address from, address to, address by, uint256 contestDeadline) public {
         S.Member storage m = s.members[from];
         if (!S.isMember(m.status)) revert ICoopMembership.MembershipNotMember(from, m.status);
-        if (by == from || contestDeadline != 0) S.checkNotUnderContest(s, from, m.index);
-        else delete s.contests[m.index];
+        if (contestDeadline != 0) {
+            // a committee recovery waits until any open contest (of an admission too) is settled
+            ICoopMembership.Contest memory c = s.contests[m.index];
+            if (c.deadline != 0 && (c.contested || block.timestamp <= c.deadline)) {
+                revert ICoopMembership.MembershipUnderContest(from, c.deadline);
+            }
+        } else if (by == from) {
+            S.checkNotUnderContest(s, from, m.index);
+        } else {
+            delete s.contests[m.index];
+        }
         S.move(s, from, to, by, contestDeadline);
     }
 

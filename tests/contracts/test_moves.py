@@ -12,6 +12,7 @@ from tests.conftest import DAY, FOR, PRICE, admit, block_time, new_account, sign
 NONE, PENDING, ACTIVE, SUSPENDED, EXPELLED, MOVED = range(6)
 REASON = b"\x01" * 32
 E18 = 10**18
+ZERO_ADDRESS = "0x" + "00" * 20
 
 
 def _record(m, account):
@@ -255,3 +256,26 @@ def test_past_votes_add_up_to_the_past_total_supply_across_moves(coop, tl, membe
     for t in range(start - 3, chain.height):
         assert sum(m.getPastVotes(a, t) for a in everyone) == m.getPastTotalSupply(t), t
     assert m.getPastTotalSupply(chain.height - 1) == 3
+
+
+def test_a_committee_recovery_cannot_wipe_out_a_contested_committee_admission(
+    ccoop, ctl, alice, bob, carol, admin
+):
+    """The committee admits bob, a member contests it, then the committee tries to 'recover' bob's
+    membership to another account: refused, so the contest (and the annulment) stands."""
+    m = ccoop.membership
+    m.join(1, {"from": alice, "value": PRICE})
+    admit(ccoop, ctl, carol, 1)
+    ccoop.committee.appoint(0, carol, block_time() + 365 * DAY, {"from": ctl})
+    m.join(1, {"from": bob, "value": PRICE})
+    ccoop.committee.admit([bob], [b"\x01" * 32], {"from": carol})
+    m.contest(bob, {"from": alice})
+    with brownie.reverts(revert_pattern=r"MembershipUnderContest: .*"):
+        ccoop.committee.recover(bob, new_account(admin), {"from": carol})
+    chain.sleep(m.contestWindow() + 1)
+    chain.mine()
+    with brownie.reverts(revert_pattern=r"MembershipUnderContest: .*"):  # contested: still
+        ccoop.committee.recover(bob, new_account(admin), {"from": carol})
+    tx = m.annul(bob, {"from": ctl})
+    assert tx.events["CommitteeActAnnulled"]["restoredTo"] == ZERO_ADDRESS
+    assert m.member(bob)["status"] == EXPELLED
