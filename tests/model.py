@@ -667,7 +667,12 @@ class MembershipModel:
         r = self.record(frm)
         if not is_member(r.status):
             raise ModelRevert("MembershipNotMember", frm, r.status)
-        if _same(by, frm) or contest_deadline != 0:
+        if contest_deadline != 0:
+            # a committee recovery waits until any open contest (an admission's too) is settled
+            c = self.contests.get(r.index)
+            if c and (c.contested or now <= c.deadline):
+                raise ModelRevert("MembershipUnderContest", frm, c.deadline)
+        elif _same(by, frm):
             self._check_not_under_contest(frm, r.index, now)
         else:
             self.contests.pop(r.index, None)  # a vote settles any open contest
