@@ -1,6 +1,5 @@
-"""Read-side queries of register v2 (admission policy, voting seniority, voters, surges,
-applications, committee, moves), in one place: what dao/queries.py gains of these (its
-`pending_applications`, `member_history` and surge helpers) replaces them here, one by one.
+"""The API's answers about register v2 (admission policy, voting seniority, surges,
+applications, committee, moves), built on the index's queries (dao/queries.py).
 
 Definitions (the API's docstrings repeat them):
 
@@ -26,20 +25,10 @@ from dao import tables as t
 POLICIES = {"0": "open", "1": "approval", "2": "committee"}
 
 
-def setting_at(session: Session, name: str, block: int) -> str | None:
-    """The value of a setting (by its SettingChange name) as of `block`, or None if never set."""
-    row = session.exec(
-        select(t.SettingChange.new_value)
-        .where(t.SettingChange.name == name, t.SettingChange.block_number <= block)
-        .order_by(col(t.SettingChange.block_number).desc(), col(t.SettingChange.log_index).desc())
-        .limit(1)
-    ).first()
-    return row
-
-
-def seniority_at(session: Session, block: int) -> int:
-    value = setting_at(session, "votingSeniority", block)
-    return int(value) if value is not None else 0
+setting_at = queries.setting_at
+seniority_at = queries.voting_seniority
+voters = queries.voters
+admissions_between = queries.admissions_between
 
 
 def policy_at(session: Session, block: int) -> str | None:
@@ -51,11 +40,6 @@ def block_time(session: Session, block: int) -> int | None:
     """The timestamp of an indexed block (range ends and blocks with events), if the index has it."""
     row = session.get(t.IndexedBlock, block)
     return None if row is None else row.timestamp
-
-
-# The voters timeline and the admission counts are the index's own (dao/queries.py).
-voters = queries.voters
-admissions_between = queries.admissions_between
 
 
 def summary_surge(
@@ -92,61 +76,30 @@ def proposal_surge(
     }
 
 
-def latest_states(session: Session, block: int) -> dict[str, Any]:
-    """The latest membership row (plain row) of every account, as of `block`."""
-    ms = t.MemberState.__table__  # type: ignore[attr-defined]
-    latest: dict[str, Any] = {}
-    for row in session.execute(
-        select(ms).where(ms.c.block_number <= block).order_by(ms.c.block_number, ms.c.log_index)
-    ):
-        latest[row.account] = row
-    return latest
-
-
 def pending_applications(session: Session, block: int) -> list[dict[str, Any]]:
     """Open applications as of `block`, oldest first: account, shares, amount, applied block,
     age in blocks and (when the index knows both blocks' times) in seconds."""
     now = block_time(session, block)
-    pending = [r for r in latest_states(session, block).values() if r.status == "pending"]
-    applied: dict[str, Any] = {}
-    if pending:
-        for m in session.exec(
-            select(t.ShareMovement)
-            .where(
-                t.ShareMovement.kind == "applied",
-                col(t.ShareMovement.account).in_([r.account for r in pending]),
-                t.ShareMovement.block_number <= block,
-            )
-            .order_by(col(t.ShareMovement.block_number), col(t.ShareMovement.log_index))
-        ):
-            applied[m.account] = m  # the latest application of each account
     out = []
-    for r in pending:
-        m = applied.get(r.account)
-        at = m.block_number if m is not None else r.block_number
-        then = block_time(session, at)
+    for p in queries.pending_applications(session, block):
+        then = block_time(session, p.applied_block)
         out.append(
             {
-                "account": r.account,
-                "shares": m.shares if m is not None else 0,
-                "amount": str(m.amount if m is not None else 0),
-                "applied_block": at,
-                "tx_hash": m.tx_hash if m is not None else r.tx_hash,
-                "age_blocks": block - at,
+                "account": p.account,
+                "shares": p.shares,
+                "amount": str(p.amount),
+                "applied_block": p.applied_block,
+                "tx_hash": p.tx_hash,
+                "age_blocks": p.age_blocks,
                 "age_seconds": None if now is None or then is None else now - then,
             }
         )
-    return sorted(out, key=lambda a: (a["applied_block"], a["account"]))
+    return out
 
 
 def voters_due(session: Session, block: int) -> list[str]:
     """Accounts that enfranchise() would make voters in the block after `block`."""
-    window = seniority_at(session, block)
-    return [
-        r.account
-        for r in latest_states(session, block).values()
-        if r.status == "active" and r.votes_from == 0 and r.admitted_at + window <= block + 1
-    ]
+    return queries.enfranchisable(session, block=block + 1, seniority=seniority_at(session, block))
 
 
 def person(session: Session, account: str) -> dict[str, Any] | None:
@@ -207,14 +160,8 @@ def committee(session: Session, block: int, *, recent: int = 50) -> dict[str, An
     """Seats (latest event of each), the settings, and the recent committee admissions with
     their contest state; `in_force` is computed against the indexed block's time."""
     now = block_time(session, block)
-    states = latest_states(session, block)
-    seats: dict[int, Any] = {}
-    for e in session.exec(
-        select(t.CommitteeSeatEvent)
-        .where(t.CommitteeSeatEvent.block_number <= block)
-        .order_by(col(t.CommitteeSeatEvent.block_number), col(t.CommitteeSeatEvent.log_index))
-    ):
-        seats[e.seat] = e
+    states = {r.account: r for r in queries.register_at(session, block)}
+    seats = queries.committee_seats(session, block)
     count = setting_at(session, "committeeSeats", block)
     numbers = set(seats) | set(range(int(count) if count is not None else 0))
     seat_list = []

@@ -398,6 +398,7 @@ class PendingApplication:
     amount: int
     applied_block: int
     age_blocks: int
+    tx_hash: str
 
 
 def pending_applications(session: Session, block: int | None = None) -> list[PendingApplication]:
@@ -420,22 +421,10 @@ def pending_applications(session: Session, block: int | None = None) -> list[Pen
     ):
         latest[row.account] = row
     out = [
-        PendingApplication(a, r.shares, r.amount, r.block_number, block - r.block_number)
+        PendingApplication(a, r.shares, r.amount, r.block_number, block - r.block_number, r.tx_hash)
         for a, r in latest.items()
     ]
     return sorted(out, key=lambda p: (p.applied_block, p.account))
-
-
-def admissions_since(session: Session, block: int) -> int:
-    """Admissions (by governance or the committee, founder and open joins included: every
-    MemberJoined) after `block`."""
-    return int(
-        session.exec(
-            select(func.count())
-            .select_from(t.MemberState)
-            .where(t.MemberState.event == "MemberJoined", t.MemberState.block_number > block)
-        ).one()
-    )
 
 
 def admissions_between(session: Session, after: int, upto: int) -> int:
@@ -454,58 +443,6 @@ def admissions_between(session: Session, after: int, upto: int) -> int:
     )
 
 
-@dataclass(frozen=True)
-class Surge:
-    """How fast the membership and the electorate grew before `block`."""
-
-    block: int
-    seniority: int
-    threshold: float
-    admissions: int  # admissions in the window (block - seniority, block]
-    active_members: int  # active members as of block
-    admission_share: float  # admissions / active_members (0 when there are none)
-    voters_before: int  # voters as of block - seniority
-    voters_at: int  # voters as of block
-    electorate_growth: float  # (voters_at - voters_before) / voters_before
-    flagged: bool  # either ratio above threshold
-
-
-def surge(session: Session, *, snapshot_block: int, seniority: int, threshold: float) -> Surge:
-    """A warning sign of capture by a wave of newcomers, for a proposal whose snapshot is
-    `snapshot_block` (or any block), over the window W = (snapshot_block - seniority,
-    snapshot_block] (`seniority` in blocks, usually the register's votingSeniority; at least 1):
-
-    (a) admission share = admissions (MemberJoined rows) in W / active members as of
-        snapshot_block;
-    (b) electorate growth = (V(snapshot_block) - V(snapshot_block - seniority))
-        / V(snapshot_block - seniority), where V(b) is the number of voters as of block b: the
-        accounts whose latest member_state row at or below b is active with a vote (votes == 1,
-        hence votes_from <= b). With no voters before, growth is the count of new voters (any
-        new voter is infinite growth; reported as that count so that it still compares).
-
-    `flagged` when either value exceeds `threshold` (e.g. 0.25 = 25 %)."""
-    window = max(1, seniority)
-    before = max(0, snapshot_block - window)
-    admissions = admissions_between(session, before, snapshot_block)
-    members = active_members(session, snapshot_block).at(snapshot_block)
-    electorate = voters(session, snapshot_block)
-    v_at, v_before = electorate.at(snapshot_block), electorate.at(before)
-    share = admissions / members if members else 0.0
-    growth = (v_at - v_before) / v_before if v_before else float(v_at)
-    return Surge(
-        block=snapshot_block,
-        seniority=seniority,
-        threshold=threshold,
-        admissions=admissions,
-        active_members=members,
-        admission_share=share,
-        voters_before=v_before,
-        voters_at=v_at,
-        electorate_growth=growth,
-        flagged=share > threshold or growth > threshold,
-    )
-
-
 def voting_seniority(session: Session, block: int, default: int = 0) -> int:
     """The register's votingSeniority (blocks) as of `block`: its latest change, else
     `default` (the deployment's parameter)."""
@@ -517,13 +454,19 @@ def committee_seat_count(session: Session, block: int, default: int = 0) -> int:
     return _latest_setting(session, "committeeSeats", block, default)
 
 
-def _latest_setting(session: Session, name: str, block: int, default: int) -> int:
-    row = session.exec(
-        select(t.SettingChange)
+def setting_at(session: Session, name: str, block: int) -> str | None:
+    """The value of a setting (by its SettingChange name) as of `block`, or None if never set."""
+    return session.exec(
+        select(t.SettingChange.new_value)
         .where(t.SettingChange.name == name, t.SettingChange.block_number <= block)
         .order_by(col(t.SettingChange.block_number).desc(), col(t.SettingChange.log_index).desc())
+        .limit(1)
     ).first()
-    return default if row is None else int(row.new_value)
+
+
+def _latest_setting(session: Session, name: str, block: int, default: int) -> int:
+    value = setting_at(session, name, block)
+    return default if value is None else int(value)
 
 
 def committee_seats(session: Session, block: int | None = None) -> dict[int, t.CommitteeSeatEvent]:
