@@ -61,7 +61,8 @@ def proposal_surge(
     session: Session, *, snapshot: int, indexed: int, threshold: float
 ) -> dict[str, Any]:
     timeline = voters(session, indexed)
-    window = seniority_at(session, min(snapshot, indexed))
+    changes = queries.setting_changes(session, "votingSeniority", indexed)
+    window = queries.value_at(changes, min(snapshot, indexed), 0)
     at_snapshot = timeline.at(snapshot)
     before = timeline.at(snapshot - window) if snapshot - window >= 0 else 0
     growth = None if before == 0 else (at_snapshot - before) / before

@@ -140,15 +140,22 @@ def voters(session: Session, block: int | None = None) -> ActiveMembers:
     return _memoized(session, "voters", block, lambda b: _active_members(session, b, voters=True))
 
 
-def _quorum_numerators(session: Session, block: int) -> list[tuple[int, int]]:
+def _setting_changes(session: Session, name: str, block: int) -> list[tuple[int, int]]:
     return [
         (c.block_number, int(c.new_value))
         for c in session.exec(
             select(t.SettingChange)
-            .where(t.SettingChange.name == "quorumNumerator", t.SettingChange.block_number <= block)
+            .where(t.SettingChange.name == name, t.SettingChange.block_number <= block)
             .order_by(col(t.SettingChange.block_number), col(t.SettingChange.log_index))
         )
     ]
+
+
+def setting_changes(session: Session, name: str, block: int) -> list[tuple[int, int]]:
+    """(block, new value) of every change of an integer setting up to `block`, in chain order."""
+    return _memoized(
+        session, ("setting changes", name), block, lambda b: _setting_changes(session, name, b)
+    )
 
 
 def _quorum(members: int, numerator: int) -> int:
@@ -157,22 +164,23 @@ def _quorum(members: int, numerator: int) -> int:
 
 def quorum_numerators(session: Session, block: int) -> list[tuple[int, int]]:
     """(block, new numerator) of every quorum change up to `block`, in chain order."""
-    return _memoized(session, "quorum numerators", block, lambda b: _quorum_numerators(session, b))
+    return setting_changes(session, "quorumNumerator", block)
 
 
-def _numerator_at(numerators: list[tuple[int, int]], block: int, default: int) -> int:
-    i = bisect_right([n for n, _ in numerators], block)
-    return numerators[i - 1][1] if i else default
+def value_at(changes: list[tuple[int, int]], block: int, default: int) -> int:
+    """The value in force at `block`, from a setting's (block, new value) changes."""
+    i = bisect_right([n for n, _ in changes], block)
+    return changes[i - 1][1] if i else default
 
 
 def quorum_at(session: Session, snapshot: int, default_numerator: int) -> int:
     latest = indexed_block(session)
     if latest is None or snapshot > latest:
         members = sum(1 for r in register_at(session, snapshot) if r.status == "active" and r.votes)
-        numerators = _quorum_numerators(session, snapshot)
-        return _quorum(members, _numerator_at(numerators, snapshot, default_numerator))
+        numerators = _setting_changes(session, "quorumNumerator", snapshot)
+        return _quorum(members, value_at(numerators, snapshot, default_numerator))
     members = voters(session, latest).at(snapshot)
-    numerator = _numerator_at(quorum_numerators(session, latest), snapshot, default_numerator)
+    numerator = value_at(quorum_numerators(session, latest), snapshot, default_numerator)
     return _quorum(members, numerator)
 
 
@@ -274,7 +282,7 @@ def _proposals(session: Session, block: int, default_quorum: int) -> list[Propos
         evs = events.get(p.proposal_id, {})
         quorum = 0
         if p.vote_start < block:
-            numerator = _numerator_at(numerators, p.vote_start, default_quorum)
+            numerator = value_at(numerators, p.vote_start, default_quorum)
             quorum = _quorum(members.at(p.vote_start), numerator)
         views.append(
             ProposalView(p, _state(p, evs, block, votes, quorum), list(votes), quorum, evs)
