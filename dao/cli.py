@@ -199,6 +199,7 @@ def enfranchise(
 ) -> None:
     """Make voters of the admitted members past their voting seniority (anyone may pay)."""
     from sqlmodel import Session
+    from web3.logs import DISCARD
 
     from dao import queries
 
@@ -230,9 +231,6 @@ def enfranchise(
         err.print("[red]error:[/red] give --private-key or set RELAYER_PRIVATE_KEY")
         raise typer.Exit(2)
     sender = w3.eth.account.from_key(key)
-    topic = "0x" + w3.keccak(
-        text="DelegateVotesChanged(address,uint256,uint256)"
-    ).hex().removeprefix("0x")
     voters = 0
     for start in range(0, len(eligible), batch):
         accounts = eligible[start : start + batch]
@@ -252,12 +250,8 @@ def enfranchise(
         if receipt["status"] != 1:
             err.print(f"[red]error:[/red] transaction {receipt['transactionHash'].hex()} failed")
             raise typer.Exit(1)
-        made = sum(
-            1
-            for entry in receipt["logs"]
-            if entry["address"] == membership.address
-            and entry["topics"]
-            and "0x" + entry["topics"][0].hex().removeprefix("0x") == topic
+        made = len(
+            membership.events.DelegateVotesChanged().process_receipt(receipt, errors=DISCARD)
         )
         voters += made
         out.print(f"block {receipt['blockNumber']}: {made} of {len(accounts)} now vote")
