@@ -8,7 +8,8 @@ from typing import Annotated
 from fastapi import Depends, Request
 from sqlmodel import Session
 
-from api.errors import BadRequest
+from api.errors import BadRequest, NotFound
+from dao import queries
 
 # Numeric query parameters are bounded by what the database compares them with, so that a larger
 # one is a 422, not a database error (a 500): block numbers and period ids are INTEGER columns
@@ -52,3 +53,11 @@ def checksum(address: str) -> str:
     if not isinstance(address, str) or not is_address(address):
         raise BadRequest(f"not an Ethereum address: {address!r}")
     return to_checksum_address(address)
+
+
+def indexed_block(session: Session) -> int:
+    """The index's latest block, or a 404 while nothing is indexed."""
+    block = queries.indexed_block(session)
+    if block is None:
+        raise NotFound("nothing indexed yet: run `coop index`")
+    return block

@@ -370,6 +370,18 @@ def _summary(session: Session, block: int, default_quorum: int) -> dict[str, Any
 # ------------------------------------------------------------ register v2: admissions, people
 
 
+def latest_state(session: Session, account: str) -> Any:
+    """The account's latest member_state row (a plain row: attribute access, no ORM object),
+    or None if the index has none."""
+    ms = t.MemberState.__table__  # type: ignore[attr-defined]
+    return session.execute(
+        select(ms)
+        .where(ms.c.account == account)
+        .order_by(ms.c.block_number.desc(), ms.c.log_index.desc())
+        .limit(1)
+    ).first()
+
+
 def member_history(session: Session, index: int) -> list[t.MemberState]:
     """One person's membership across addresses: every member_state row of every account that
     held member number `index` (through moves and recoveries), in chain order. The rows of an

@@ -11,7 +11,15 @@ from fastapi import APIRouter, Query, Request
 from sqlmodel import col, func, select
 
 from api import register
-from api.deps import MAX_DB_INT, MAX_OFFSET, QuorumDep, SessionDep, SurgeDep, checksum
+from api.deps import (
+    MAX_DB_INT,
+    MAX_OFFSET,
+    QuorumDep,
+    SessionDep,
+    SurgeDep,
+    checksum,
+    indexed_block,
+)
 from api.errors import BadRequest, NotFound
 from dao import queries
 from dao import tables as t
@@ -85,13 +93,6 @@ def _proposal(
     return out
 
 
-def _block(session: SessionDep) -> int:
-    block = queries.indexed_block(session)
-    if block is None:
-        raise NotFound("nothing indexed yet: run `coop index`")
-    return block
-
-
 @router.get("/summary", tags=["co-op"])
 def summary(session: SessionDep, quorum: QuorumDep, threshold: SurgeDep) -> dict[str, Any]:
     """The co-op at a glance: members, voters, applications, capital, reserve, open proposals,
@@ -133,7 +134,7 @@ def members(
     """The member register, now or as of a past block."""
     if status is not None and status not in STATUSES:
         raise BadRequest(f"status must be one of {', '.join(STATUSES)}, not {status!r}")
-    block = _block(session) if as_of_block is None else as_of_block
+    block = indexed_block(session) if as_of_block is None else as_of_block
     rows = [r for r in register_at(session, block) if status is None or r.status == status]
     return {
         "block": block,
@@ -148,17 +149,7 @@ def member(address: str, session: SessionDep, request: Request) -> dict[str, Any
     movements; a moved membership reads as one person (`person`: every account it was held by,
     the moves, the current account; the lists cover all of them, each item names its account)."""
     account = checksum(address)
-    ms = t.MemberState.__table__  # type: ignore[attr-defined]
-
-    def latest_of(who: str) -> Any:
-        return session.execute(
-            select(ms)
-            .where(ms.c.account == who)
-            .order_by(ms.c.block_number.desc(), ms.c.log_index.desc())
-            .limit(1)
-        ).first()
-
-    latest = latest_of(account)
+    latest = queries.latest_state(session, account)
     person = register.person(session, account)
     accounts = person["accounts"] if person else [account]
 
@@ -183,7 +174,7 @@ def member(address: str, session: SessionDep, request: Request) -> dict[str, Any
         admission = register.latest_admission(session, accounts)
         seniority = register.seniority_at(session, block)
         # the person's membership lives at the current account: its state is the one that votes
-        state = latest if not person else latest_of(person["current_account"])
+        state = latest if not person else queries.latest_state(session, person["current_account"])
         current["admitted_by"] = admission.admitted_by if admission else None
         current["attestation"] = admission.attestation if admission else None
         current["contest_deadline"] = admission.contest_deadline if admission else 0
@@ -362,10 +353,10 @@ def proposal_list(
         raise BadRequest(f"state must be one of {', '.join(queries.STATE_NAMES)}, not {state!r}")
     views = [
         v
-        for v in queries.proposals(session, block=_block(session), default_quorum=quorum)
+        for v in queries.proposals(session, block=indexed_block(session), default_quorum=quorum)
         if state is None or v.state == state
     ]
-    block = _block(session)
+    block = indexed_block(session)
     return {
         "total": len(views),
         "items": [
@@ -400,7 +391,7 @@ def proposal(
     p = session.exec(select(t.Proposal).where(t.Proposal.proposal_id == proposal_id)).first()
     if p is None:
         raise NotFound(f"no proposal {proposal_id}")
-    block = _block(session)
+    block = indexed_block(session)
     view = queries.proposal_view(session, p, block=block, default_quorum=quorum)
     out = _proposal(view, surge=_surge(session, view, block, threshold), detail=True)
     # columns, not ORM objects: a proposal may have thousands of votes

@@ -7,25 +7,16 @@ from typing import Any
 from fastapi import APIRouter
 
 from api import register
-from api.deps import SessionDep
-from api.errors import NotFound
-from dao import queries
+from api.deps import SessionDep, indexed_block
 
 router = APIRouter(prefix="/api")
-
-
-def _block(session: SessionDep) -> int:
-    block = queries.indexed_block(session)
-    if block is None:
-        raise NotFound("nothing indexed yet: run `coop index`")
-    return block
 
 
 @router.get("/applications", tags=["members"])
 def applications(session: SessionDep) -> dict[str, Any]:
     """Pending applications, oldest first: account, shares, amount (wei), applied block, age in
     blocks and, when the index knows the blocks' times, in seconds."""
-    block = _block(session)
+    block = indexed_block(session)
     items = register.pending_applications(session, block)
     return {
         "block": block,
@@ -40,4 +31,4 @@ def committee(session: SessionDep) -> dict[str, Any]:
     """The admissions committee: seats (holder, term end, in force at the indexed block's time),
     the contest window (seconds), and recent committee admissions with who admitted whom, the
     attestation, the contest deadline and whether it was contested or annulled."""
-    return register.committee(session, _block(session))
+    return register.committee(session, indexed_block(session))

@@ -7,14 +7,12 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Request
 from pydantic import AfterValidator, BaseModel, Field
-from sqlmodel import col, select
 from web3 import Web3
 
 from api import register
 from api.deps import SessionDep, checksum
 from api.errors import BadRequest, Conflict, Unavailable
 from dao import queries
-from dao import tables as t
 
 router = APIRouter(prefix="/api/tx", tags=["transactions"])
 
@@ -256,13 +254,7 @@ def move(body: Move, request: Request, session: SessionDep) -> dict[str, Any]:
     new_account = checksum(body.new_account)
     if new_account == ZERO_ADDRESS:
         raise BadRequest("new_account: the zero address cannot hold a membership")
-    ms = t.MemberState
-    latest = session.exec(
-        select(ms)
-        .where(ms.account == new_account)
-        .order_by(col(ms.block_number).desc(), col(ms.log_index).desc())
-        .limit(1)
-    ).first()
+    latest = queries.latest_state(session, new_account)
     if latest is not None and (latest.status != "none" or latest.member_index != 0):
         raise Conflict(
             f"{new_account} is taken: it is or was a member or applicant (status {latest.status})"
