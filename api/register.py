@@ -42,11 +42,23 @@ def block_time(session: Session, block: int) -> int | None:
     return None if row is None else row.timestamp
 
 
-def summary_surge(
-    session: Session, *, block: int, members: int, threshold: float
-) -> dict[str, Any]:
-    window = seniority_at(session, block)
-    admitted = admissions_between(session, block - window, block) if window else 0
+def register_summary(session: Session, block: int) -> dict[str, Any]:
+    """The summary's register-v2 figures as of `block` (kept while the index stays there):
+    admission policy, voting seniority, voters, and admissions in the last seniority window."""
+
+    def compute(b: int) -> dict[str, Any]:
+        window = seniority_at(session, b)
+        return {
+            "admission_policy": policy_at(session, b),
+            "voting_seniority": window,
+            "voters": voters(session, b).at(b),
+            "admissions_in_window": admissions_between(session, b - window, b) if window else 0,
+        }
+
+    return queries._memoized(session, "register summary", block, compute)
+
+
+def summary_surge(*, window: int, admitted: int, members: int, threshold: float) -> dict[str, Any]:
     share = admitted / members if members else 0.0
     return {
         "window_blocks": window,
@@ -57,24 +69,31 @@ def summary_surge(
     }
 
 
-def proposal_surge(
-    session: Session, *, snapshot: int, indexed: int, threshold: float
-) -> dict[str, Any]:
+def proposal_surges(
+    session: Session, snapshots: list[int], *, indexed: int, threshold: float
+) -> list[dict[str, Any]]:
+    """The surge of each proposal snapshot in `snapshots`, from one voter timeline and one
+    seniority history (both kept per indexed block)."""
     timeline = voters(session, indexed)
     changes = queries.setting_changes(session, "votingSeniority", indexed)
-    window = queries.value_at(changes, min(snapshot, indexed), 0)
-    at_snapshot = timeline.at(snapshot)
-    before = timeline.at(snapshot - window) if snapshot - window >= 0 else 0
-    growth = None if before == 0 else (at_snapshot - before) / before
-    return {
-        "window_blocks": window,
-        "voters_at_snapshot": at_snapshot,
-        "voters_before": before,
-        "before_block": max(0, snapshot - window),
-        "growth": None if growth is None else round(growth, 6),
-        "threshold": threshold,
-        "warning": growth is not None and growth > threshold,
-    }
+    out = []
+    for snapshot in snapshots:
+        window = queries.value_at(changes, min(snapshot, indexed), 0)
+        at_snapshot = timeline.at(snapshot)
+        before = timeline.at(snapshot - window) if snapshot - window >= 0 else 0
+        growth = None if before == 0 else (at_snapshot - before) / before
+        out.append(
+            {
+                "window_blocks": window,
+                "voters_at_snapshot": at_snapshot,
+                "voters_before": before,
+                "before_block": max(0, snapshot - window),
+                "growth": None if growth is None else round(growth, 6),
+                "threshold": threshold,
+                "warning": growth is not None and growth > threshold,
+            }
+        )
+    return out
 
 
 def pending_applications(session: Session, block: int) -> list[dict[str, Any]]:

@@ -108,13 +108,19 @@ def summary(session: SessionDep, quorum: QuorumDep, threshold: SurgeDep) -> dict
     block = s["indexed_block"]
     if block is None:
         s.update(admission_policy=None, voting_seniority=0, voters=0, pending_applications=0)
-        s["surge"] = register.summary_surge(session, block=0, members=0, threshold=threshold)
+        s["surge"] = register.summary_surge(window=0, admitted=0, members=0, threshold=threshold)
         return s
-    s["admission_policy"] = register.policy_at(session, block)
-    s["voting_seniority"] = register.seniority_at(session, block)
-    s["voters"] = register.voters(session, block).at(block)
+    r = register.register_summary(session, block)
+    s.update(
+        admission_policy=r["admission_policy"],
+        voting_seniority=r["voting_seniority"],
+        voters=r["voters"],
+    )
     s["surge"] = register.summary_surge(
-        session, block=block, members=s["members"], threshold=threshold
+        window=r["voting_seniority"],
+        admitted=r["admissions_in_window"],
+        members=s["members"],
+        threshold=threshold,
     )
     return s
 
@@ -356,22 +362,17 @@ def proposal_list(
         for v in queries.proposals(session, block=indexed_block(session), default_quorum=quorum)
         if state is None or v.state == state
     ]
-    block = indexed_block(session)
+    page = views[offset : offset + limit]
+    surges = register.proposal_surges(
+        session,
+        [v.proposal.vote_start for v in page],
+        indexed=indexed_block(session),
+        threshold=threshold,
+    )
     return {
         "total": len(views),
-        "items": [
-            _proposal(v, surge=_surge(session, v, block, threshold))
-            for v in views[offset : offset + limit]
-        ],
+        "items": [_proposal(v, surge=surge) for v, surge in zip(page, surges, strict=True)],
     }
-
-
-def _surge(
-    session: SessionDep, view: queries.ProposalView, block: int, threshold: float
-) -> dict[str, Any]:
-    return register.proposal_surge(
-        session, snapshot=view.proposal.vote_start, indexed=block, threshold=threshold
-    )
 
 
 @router.get("/proposals/{proposal_id}", tags=["proposals"])
@@ -393,7 +394,10 @@ def proposal(
         raise NotFound(f"no proposal {proposal_id}")
     block = indexed_block(session)
     view = queries.proposal_view(session, p, block=block, default_quorum=quorum)
-    out = _proposal(view, surge=_surge(session, view, block, threshold), detail=True)
+    [surge] = register.proposal_surges(
+        session, [view.proposal.vote_start], indexed=block, threshold=threshold
+    )
+    out = _proposal(view, surge=surge, detail=True)
     # columns, not ORM objects: a proposal may have thousands of votes
     votes = session.exec(
         select(t.Vote.voter, t.Vote.support, t.Vote.reason, *VOTE_REF)
