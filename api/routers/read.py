@@ -178,7 +178,7 @@ def member(address: str, session: SessionDep, request: Request) -> dict[str, Any
     block = queries.indexed_block(session) or 0
     if current is not None:
         admission = register.latest_admission(session, accounts)
-        seniority = register.seniority_at(session, block)
+        seniority = register.register_summary(session, block)["voting_seniority"]
         # the person's membership lives at the current account: its state is the one that votes
         state = latest if not person else queries.latest_state(session, person["current_account"])
         current["admitted_by"] = admission.admitted_by if admission else None
