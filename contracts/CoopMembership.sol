@@ -351,7 +351,7 @@ contract CoopMembership is ICoopMembership, MembershipCard, ReentrancyGuardTrans
             capital: current ? _s.cards[m.index].capital : 0,
             joinedAt: m.admittedAt,
             suspendedUntil: m.status == Status.Suspended ? sanctions.suspendedUntil : 0,
-            warnings: current ? sanctions.warnings : 0,
+            warnings: sanctions.warnings,
             votesFrom: m.votesFrom
         });
     }

@@ -355,7 +355,7 @@ class Projector:
         s = self._state(a["account"])
         s.status = "expelled" if log.event == "MemberExpelled" else "none"
         s.shares, s.capital, s.votes, s.votes_from = 0, 0, 0, 0
-        s.warnings, s.suspended_until = 0, 0  # the register forgets a former member's sanctions
+        s.suspended_until = 0  # warnings stay: leaving and rejoining does not wipe them
         s.refund_owed += a["amount"]
         s.refund_available_at = max(s.refund_available_at, a["availableAt"])
         self._save(log, s)

@@ -228,7 +228,7 @@ class MembershipModel:
             self.current_state(account).capital if current else 0,
             r.admitted_at,
             sanctions.suspended_until if r.status == Status.SUSPENDED else 0,
-            sanctions.warnings if current else 0,
+            sanctions.warnings,
             self.current_state(account).votes_from,
         )
 
@@ -641,7 +641,8 @@ class MembershipModel:
         if was_active:
             self.active_members -= 1
         self.total_shares -= shares
-        self.sanctions.pop(r.index, None)
+        if r.index in self.sanctions:  # warnings stay with the member number
+            self.sanctions[r.index].suspended_until = 0
         self.contests.pop(r.index, None)
         self._write_state(r.index, 0, 0, block)
         self._write_totals(-amount, -1 if was_voter else 0, block)

@@ -136,7 +136,8 @@ library MembershipStorage {
         m.shares = 0;
         if (wasActive) s.counters.activeMembers -= 1;
         s.counters.totalShares -= uint64(shares);
-        delete s.sanctions[index];
+        // warnings stay with the member number: leaving and rejoining does not wipe them
+        s.sanctions[index].suspendedUntil = 0;
         delete s.contests[index];
         writeState(s, m, 0, 0);
         writeTotals(s, -int256(amount), wasVoter ? int256(-1) : int256(0));

@@ -117,6 +117,19 @@ def test_a_member_who_left_may_apply_again_and_keeps_the_same_index(coop, tl, al
     assert coop.membership.getVotes(alice) == 1
 
 
+def test_leaving_and_rejoining_does_not_wipe_warnings(coop, tl, alice, bob):
+    """Graduated sanctions count: a warned member cannot leave and apply again to start afresh."""
+    m = coop.membership
+    m.join(1, {"from": alice, "value": PRICE})
+    admit(coop, tl, bob, 1)
+    m.warn(bob, b"\x01" * 32, {"from": tl})
+    m.leave({"from": bob})
+    assert m.member(bob)["warnings"] == 1  # the former member's record keeps them
+    admit(coop, tl, bob, 1)
+    assert m.member(bob)["warnings"] == 1
+    assert m.warn(bob, b"\x02" * 32, {"from": tl}).events["MemberWarned"]["warnings"] == 2
+
+
 def test_voting_power_is_checkpointed_by_block(coop, tl, alice, bob):
     coop.membership.join(1, {"from": alice, "value": PRICE})
     b1 = chain.height
